@@ -1,0 +1,7 @@
+"""Allow ``python -m followup``."""
+
+from __future__ import annotations
+
+from followup.cli import main
+
+main()

@@ -1,0 +1,322 @@
+"""One converter per key kind of ``followup.schema``: check a TOML value, return the typed one.
+
+A converter raises ``Bad`` with (path suffix, message) pairs, so a list reports each bad
+item at its own index (``identity.aliases[1]``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Callable, Iterable
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from followup import schema
+from followup.model import STAGES, Address, StageName
+
+_EMAIL = re.compile(
+    r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"
+)
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class Bad(Exception):
+    """A value failed its check; each problem is (path suffix, message)."""
+
+    def __init__(self, *problems: tuple[str, str]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _bad(message: str) -> Bad:
+    return Bad(("", message))
+
+
+def show(value: object) -> str:
+    """A short, TOML-looking rendering of a user's value for error messages."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dt.date | dt.time):
+        text = value.isoformat()
+    elif isinstance(value, list):
+        text = "[" + ", ".join(show(v) for v in value) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def hint(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+# ---------------------------------------------------------------- one converter per kind
+
+
+def _str(value: object, key: schema.Key) -> str:
+    if not isinstance(value, str):
+        raise _bad(f"expected a string, got {show(value)}")
+    if not value.strip():
+        raise _bad("must not be empty")
+    return value
+
+
+def _pattern(regex: re.Pattern[str], what: str) -> Callable[[object, schema.Key], str]:
+    def check(value: object, key: schema.Key) -> str:
+        if not isinstance(value, str) or not regex.match(value):
+            raise _bad(f"expected {what}, got {show(value)}")
+        return value
+
+    return check
+
+
+def _email(value: object, key: schema.Key) -> str:
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise _bad(f"expected an email address like jordan@example.com, got {show(value)}")
+    return value.strip()
+
+
+def _list(value: object, item: Callable[[object, schema.Key], Any], key: schema.Key) -> list[Any]:
+    """Check every item, reporting each bad one at ``key[i]``."""
+    if not isinstance(value, list):
+        raise _bad(f"expected a list, got {show(value)}")
+    out: list[Any] = []
+    problems: list[tuple[str, str]] = []
+    for i, element in enumerate(value):
+        try:
+            out.append(item(element, key))
+        except Bad as exc:
+            problems.extend((f"[{i}]{suffix}", msg) for suffix, msg in exc.problems)
+    if problems:
+        raise Bad(*problems)
+    return out
+
+
+def _emails(value: object, key: schema.Key) -> tuple[str, ...]:
+    return tuple(_list(value, _email, key))
+
+
+def _bool(value: object, key: schema.Key) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(f"expected true or false, got {show(value)}")
+    return value
+
+
+def _number(value: object, key: schema.Key, *, integer: bool) -> float:
+    ok = isinstance(value, int) if integer else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok:
+        what = "a whole number" if integer else "a number"
+        raise _bad(f"expected {what}, got {show(value)}")
+    number = cast(float, value)
+    if key.minimum is not None and number < key.minimum:
+        raise _bad(f"must be at least {key.minimum:g}, got {show(value)}")
+    if key.maximum is not None and number > key.maximum:
+        raise _bad(f"must be at most {key.maximum:g}, got {show(value)}")
+    return number
+
+
+def _int(value: object, key: schema.Key) -> int:
+    return int(_number(value, key, integer=True))
+
+
+def _float(value: object, key: schema.Key) -> float:
+    return float(_number(value, key, integer=False))
+
+
+def _choice(value: object, key: schema.Key) -> str:
+    if not isinstance(value, str) or value not in key.choices:
+        suggestion = hint(value, key.choices) if isinstance(value, str) else ""
+        raise _bad(f"expected one of {', '.join(key.choices)}, got {show(value)}{suggestion}")
+    return value
+
+
+def valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _timezone(value: object, key: schema.Key) -> str:
+    if not isinstance(value, str) or not valid_zone(value):
+        raise _bad(f'expected an IANA time zone like "Europe/Berlin", got {show(value)}')
+    return value
+
+
+def _weekday(value: object, key: schema.Key) -> int:
+    name = value.lower() if isinstance(value, str) else ""
+    if name in _FULL_DAYS:
+        return _FULL_DAYS.index(name)
+    if name in schema.WEEKDAY_NAMES:
+        return schema.WEEKDAY_NAMES.index(name)
+    raise _bad(f"expected a day name (mon, tue, wed, thu, fri, sat, sun), got {show(value)}")
+
+
+def _weekdays(value: object, key: schema.Key) -> tuple[int, ...]:
+    days = _list(value, _weekday, key)
+    if not days:
+        raise _bad("needs at least one day")
+    return tuple(sorted(set(days)))
+
+
+def _holidays(value: object, key: schema.Key) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _bad(f'expected a country code like "US" or "DE-BY", got {show(value)}')
+    from followup.schedule import holidays_problem
+
+    problem = holidays_problem(value)
+    if problem:
+        raise _bad(problem)
+    return value
+
+
+def _time(value: object, key: schema.Key) -> dt.time:
+    if isinstance(value, dt.time) and value.tzinfo is None:
+        return value
+    match = _TIME.match(value) if isinstance(value, str) else None
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return dt.time(int(match[1]), int(match[2]))
+    raise _bad(f'expected a time like "09:00", got {show(value)}')
+
+
+def _duration(value: object, key: schema.Key) -> dt.timedelta:
+    match = _DURATION.match(value.strip()) if isinstance(value, str) else None
+    if match and any(match.groups()):
+        d, h, m, s = (int(g or 0) for g in match.groups())
+        delta = dt.timedelta(days=d, hours=h, minutes=m, seconds=s)
+        if delta > dt.timedelta(0):
+            return delta
+    raise _bad(f'expected a duration like "30s", "5m", "1h" or "2h30m", got {show(value)}')
+
+
+def _path(value: object, key: schema.Key) -> Path:
+    return Path(_str(value, key)).expanduser()
+
+
+def _url(value: object, key: schema.Key) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _bad(f'expected an http(s) URL like "http://127.0.0.1:8080/", got {show(value)}')
+    return cast(str, value)
+
+
+def _strings(value: object, key: schema.Key) -> tuple[str, ...]:
+    items = _list(value, _str, key)
+    if not items:
+        raise _bad("needs at least one entry")
+    return tuple(items)
+
+
+def _stage(value: object, key: schema.Key) -> StageName:
+    if isinstance(value, str) and value in schema.STAGE_NAMES:
+        return cast(StageName, value)
+    suggestion = hint(value, schema.STAGE_NAMES) if isinstance(value, str) else ""
+    raise _bad(f"expected thank_you, check_in or closure, got {show(value)}{suggestion}")
+
+
+def _stages(value: object, key: schema.Key) -> tuple[StageName, ...]:
+    stages = _list(value, _stage, key)
+    return tuple(s for s in STAGES if s in stages)  # canonical order, no repeats
+
+
+def _template(value: object, key: schema.Key) -> str:
+    text = _str(value, key)
+    from followup.templates import check_template
+
+    problems = check_template(text)
+    if problems:
+        raise Bad(*(("", p) for p in problems))
+    return text
+
+
+def _date(value: object, key: schema.Key) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _bad(f"expected a date like 2026-11-20, got {show(value)}")
+
+
+def _date_or_datetime(value: object, key: schema.Key) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return (
+                dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+            )
+        except ValueError:
+            pass
+    raise _bad(
+        f"expected a date like 2026-11-16 or a datetime like 2026-11-16T14:00, got {show(value)}"
+    )
+
+
+def _contact(value: object, key: schema.Key) -> Address:
+    if isinstance(value, str):
+        name, email = parseaddr(value)
+        if email and _EMAIL.match(email) and ("<" in value or not name):
+            return Address(name.strip(), email.lower())
+    raise _bad(f'expected "Name <name@company.com>", got {show(value)}')
+
+
+def _contacts(value: object, key: schema.Key) -> tuple[Address, ...]:
+    return tuple(_list(value, _contact, key))
+
+
+def _domain(value: object, key: schema.Key) -> str:
+    name = value.strip().lower().lstrip("@").rstrip(".") if isinstance(value, str) else ""
+    if not _DOMAIN.match(name):
+        raise _bad(f'expected a mail domain like "acme.com", got {show(value)}')
+    return name
+
+
+def _domains(value: object, key: schema.Key) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_list(value, _domain, key)))
+
+
+CONVERTERS: dict[str, Callable[[object, schema.Key], object]] = {
+    "str": _str,
+    "name": _pattern(_NAME, "a name of letters, digits, '.', '_' or '-'"),
+    "slug": _pattern(_SLUG, "a lower-case slug like acme-backend"),
+    "bool": _bool,
+    "int": _int,
+    "number": _float,
+    "choice": _choice,
+    "email": _email,
+    "emails": _emails,
+    "timezone": _timezone,
+    "weekdays": _weekdays,
+    "holidays": _holidays,
+    "time": _time,
+    "duration": _duration,
+    "path": _path,
+    "url": _url,
+    "strings": _strings,
+    "stages": _stages,
+    "template": _template,
+    "date": _date,
+    "date_or_datetime": _date_or_datetime,
+    "contacts": _contacts,
+    "domains": _domains,
+}
+assert set(CONVERTERS) == schema.KINDS

@@ -1,0 +1,385 @@
+"""The IMAP backend (imapclient): read with BODY.PEEK on EXAMINEd folders, write drafts only.
+
+Cost follows the interviews, not the mailbox: a first sync asks the server for the
+UIDs since the window start (``UID SEARCH SINCE``) and fetches a handful of header
+fields of those; later polls compare the UIDNEXT of the EXAMINE response with the
+cursor and fetch nothing when no message arrived (one command per folder). The only
+writes are APPEND to Drafts (after looking for the Message-ID) and removing one draft
+we created, by ``UID EXPUNGE`` of that UID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Sequence
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from imapclient.exceptions import IMAPClientError
+from imapclient.response_parser import parse_fetch_response
+
+from followup.ats import is_ats_domain
+from followup.config import AccountConfig
+from followup.errors import MailboxUnreachable, MalformedMessage
+from followup.mailbox.imap_conn import Connection, Meter
+from followup.mailbox.imap_parse import (
+    DRAFTS_FLAG,
+    DRAFTS_NAMES,
+    SENT_FLAG,
+    SENT_NAMES,
+    Cursor,
+    DraftRef,
+    ListRow,
+    batches,
+    content_digest,
+    fetch_item,
+    find_special,
+    join_header_and_body,
+    parse_appenduid,
+    resolve_name,
+    sender_domains,
+    uid_set,
+)
+from followup.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
+from followup.parsing import HEADER_FIELDS, parse_message
+
+log = logging.getLogger(__name__)
+
+HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS (" + " ".join(f.upper() for f in HEADER_FIELDS) + ")]"
+BODY_LIMIT = 4096
+BODY_ITEM = f"BODY.PEEK[TEXT]<0.{BODY_LIMIT}>"
+FETCH_BATCH = 500  # UIDs per FETCH command, to keep command lines short
+IDLE_RENEW = 9 * 60.0  # seconds; servers may drop an IDLE after 30 min, RFC 2177 says 29
+DELETED = rb"\Deleted"
+DRAFT = rb"\Draft"
+
+
+class ImapMailbox:
+    """One IMAP account behind the ``Mailbox`` protocol."""
+
+    def __init__(
+        self,
+        account: AccountConfig,
+        *,
+        attempts: int = 4,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.account = account.name
+        self._cfg = account
+        self._conn = Connection(account, attempts=attempts, sleep=sleep)
+        self._folders: FolderInfo | None = None
+
+    @property
+    def meter(self) -> Meter:
+        """Commands and bytes exchanged so far (for tests and cost reports)."""
+        return self._conn.meter
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _run(self, what: str, op: Callable[[Any], Any]) -> Any:
+        """Run ``op`` on a healthy connection; a server's NO/BAD becomes one clear error."""
+        try:
+            return self._conn.run(op)
+        except IMAPClientError as exc:
+            raise MailboxUnreachable(
+                f"the server at {self._conn.host} refused to {what} for account "
+                f"{self.account}: {exc}"
+            ) from exc
+
+    # folders ------------------------------------------------------------------------
+
+    def folders(self) -> FolderInfo:
+        if self._folders is None:
+            self._folders = self._run("list the folders", self._resolve_folders)
+        return self._folders
+
+    def _resolve_folders(self, client: Any) -> FolderInfo:
+        rows: list[ListRow] = list(client.list_folders())
+        prefix = ""
+        if client.has_capability("NAMESPACE"):
+            personal = client.namespace().personal or ()
+            if personal:
+                prefix = str(personal[0][0])
+        host, name = self._conn.host, self.account
+
+        def configured(key: str, value: str) -> str:
+            found = resolve_name(rows, value, prefix)
+            if found is None:
+                raise MailboxUnreachable(
+                    f"the folder {value!r} ({key} of account {name}) does not exist on {host}"
+                )
+            return found
+
+        watched = tuple(dict.fromkeys(configured("folders", f) for f in self._cfg.folders))
+        if self._cfg.drafts_folder:
+            drafts = configured("drafts_folder", self._cfg.drafts_folder)
+        else:
+            found = find_special(rows, DRAFTS_FLAG, DRAFTS_NAMES, prefix)
+            if found is None:
+                raise MailboxUnreachable(
+                    f"no Drafts folder was found on {host} (none is marked \\Drafts); set "
+                    f"drafts_folder for account {name}"
+                )
+            drafts = found
+        if self._cfg.sent_folder:
+            sent: str | None = configured("sent_folder", self._cfg.sent_folder)
+        else:
+            sent = find_special(rows, SENT_FLAG, SENT_NAMES, prefix)
+        return FolderInfo(watched=watched, sent=sent, drafts=drafts)
+
+    # reading ------------------------------------------------------------------------
+
+    def fetch_new(self, folder: str, cursor: str | None, since: dt.date) -> FetchResult:
+        old: Cursor | None = None
+        warnings: list[str] = []
+        bad_cursor = False
+        if cursor:
+            try:
+                old = Cursor.decode(cursor)
+            except ValueError:
+                bad_cursor = True
+                warnings.append("the stored sync cursor was unreadable; synced from scratch")
+
+        def op(client: Any) -> FetchResult:
+            return self._fetch(client, folder, old, bad_cursor, since, list(warnings))
+
+        result: FetchResult = self._run(f"read {folder}", op)
+        return result
+
+    def _fetch(
+        self,
+        client: Any,
+        folder: str,
+        old: Cursor | None,
+        bad_cursor: bool,
+        since: dt.date,
+        warnings: list[str],
+    ) -> FetchResult:
+        state = client.select_folder(folder, readonly=True)  # EXAMINE: no flag can change
+        uidvalidity = int(state[b"UIDVALIDITY"])
+        uidnext: int | None = state.get(b"UIDNEXT")
+        modseq: int | None = state.get(b"HIGHESTMODSEQ")
+        exists = int(state.get(b"EXISTS", 0))
+        reset = bad_cursor or (old is not None and old.uidvalidity != uidvalidity)
+        fresh = old is None or reset
+        floor = 0 if fresh or old is None else old.last_uid
+
+        fetched: dict[int, dict[bytes, Any]] = {}
+        if exists == 0:
+            pass
+        elif fresh:
+            uids = sorted(client.search(["SINCE", since]))
+            for batch in batches(uids, FETCH_BATCH):
+                fetched.update(client.fetch(batch, [HEADER_ITEM]))
+        elif uidnext is None or uidnext > floor + 1:
+            fetched = _fetch_range(client, f"{floor + 1}:*", [HEADER_ITEM])
+        new = {uid: data for uid, data in fetched.items() if uid > floor}
+
+        bodies = self._ats_bodies(client, new)
+        messages: list[MessageMeta] = []
+        for uid in sorted(new):
+            header = fetch_item(new[uid], b"BODY[HEADER")
+            if header is None:
+                warnings.append(f"UID {uid}: the server returned no header; skipped")
+                continue
+            body = bodies.get(uid)
+            raw = join_header_and_body(header, body) if body is not None else header
+            try:
+                meta = parse_message(
+                    raw, folder=folder, uid=str(uid), body_limit=BODY_LIMIT if body else 0
+                )
+            except MalformedMessage as exc:
+                warnings.append(f"UID {uid}: skipped a malformed message ({exc})")
+                continue
+            messages.append(meta)
+
+        last = max([floor, *new, (uidnext - 1) if uidnext else 0])
+        if fresh:
+            log.debug(
+                "%s %s: first sync since %s: %d messages",
+                self.account,
+                folder,
+                since,
+                len(messages),
+            )
+        return FetchResult(
+            messages=tuple(messages),
+            cursor=Cursor(uidvalidity, last, modseq).encode(),
+            reset=reset,
+            warnings=tuple(warnings),
+        )
+
+    def _ats_bodies(self, client: Any, fetched: dict[int, dict[bytes, Any]]) -> dict[int, bytes]:
+        """The first bytes of the body of messages from applicant-tracking systems only."""
+        wanted = []
+        for uid, data in fetched.items():
+            header = fetch_item(data, b"BODY[HEADER")
+            if header and any(is_ats_domain(d) for d in sender_domains(header)):
+                wanted.append(uid)
+        out: dict[int, bytes] = {}
+        for batch in batches(sorted(wanted), FETCH_BATCH):
+            for uid, data in client.fetch(batch, [BODY_ITEM]).items():
+                body = fetch_item(data, b"BODY[TEXT]")
+                if body is not None:
+                    out[uid] = body
+        return out
+
+    # drafts -------------------------------------------------------------------------
+
+    def find_draft(self, message_id: str) -> str | None:
+        drafts = self.folders().drafts
+        found: str | None = self._run(
+            "search Drafts", lambda c: _find(c, drafts, _bare_id(message_id), readonly=True)
+        )
+        return found
+
+    def append_draft(self, message: EmailMessage) -> str:
+        message_id = _bare_id(str(message.get("Message-ID", "")))
+        if not message_id:
+            raise ValueError("a draft needs a Message-ID: it is the idempotency key")
+        raw = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        when = _aware_date(message.get("Date"))
+        drafts = self.folders().drafts
+
+        def op(client: Any) -> str:
+            existing = _find(client, drafts, message_id, readonly=True)
+            if existing is not None:  # written before a crash or a lost connection
+                return existing
+            response = client.append(drafts, raw, flags=[DRAFT], msg_time=when)
+            placed = parse_appenduid(response)
+            if placed is not None:
+                return DraftRef(placed[0], placed[1], content_digest(raw), message_id).encode()
+            again = _find(client, drafts, message_id, readonly=True)
+            if again is None:
+                raise MailboxUnreachable(
+                    f"the draft {message_id} was appended to {drafts} on {self._conn.host} but "
+                    f"could not be found there again"
+                )
+            return again
+
+        ref: str = self._run("store a draft", op)
+        return ref
+
+    def withdraw_draft(self, ref: str) -> WithdrawOutcome:
+        wanted = DraftRef.decode(ref)
+        drafts = self.folders().drafts
+        outcome: WithdrawOutcome = self._run(
+            "withdraw a draft", lambda c: self._withdraw(c, drafts, wanted)
+        )
+        return outcome
+
+    def _withdraw(self, client: Any, drafts: str, wanted: DraftRef) -> WithdrawOutcome:
+        state = client.select_folder(drafts, readonly=False)  # the one read-write select
+        candidates: list[int] = []
+        if int(state[b"UIDVALIDITY"]) == wanted.uidvalidity:
+            candidates.append(wanted.uid)
+        candidates += [u for u in _search_id(client, wanted.message_id) if u not in candidates]
+        contents = client.fetch(candidates, ["BODY.PEEK[]"]) if candidates else {}
+        present = {uid: fetch_item(data, b"BODY[]") for uid, data in contents.items()}
+        same = [
+            uid
+            for uid, raw in sorted(present.items())
+            if raw is not None and content_digest(raw) == wanted.digest
+        ]
+        if not present:
+            return "gone"
+        if not same:
+            return "changed"
+        if not client.has_capability("UIDPLUS"):
+            log.warning(
+                "%s: the server lacks UIDPLUS, so draft %s cannot be removed without risking "
+                "other deleted mail; it was left in place",
+                self.account,
+                wanted.message_id,
+            )
+            return "changed"
+        client.add_flags(same[:1], [DELETED], silent=True)
+        client.uid_expunge(same[:1])
+        return "withdrawn"
+
+    # waiting ------------------------------------------------------------------------
+
+    def idle_wait(self, folder: str, timeout: float) -> bool:
+        """Wait for new mail in ``folder`` with IDLE; False on timeout or without IDLE."""
+        waited: bool = self._run("wait for new mail", lambda c: self._idle(c, folder, timeout))
+        return waited
+
+    def _idle(self, client: Any, folder: str, timeout: float) -> bool:
+        if not client.has_capability("IDLE"):
+            return False
+        client.select_folder(folder, readonly=True)
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            client.idle()
+            try:
+                responses = client.idle_check(timeout=min(left, IDLE_RENEW))
+            finally:
+                client.idle_done()
+            if any(_announces_mail(r) for r in responses):
+                return True
+
+
+# helpers that work on a live client --------------------------------------------------
+
+
+def _fetch_range(client: Any, seqset: str, items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+    """``UID FETCH <seqset>`` for a range such as ``41:*``.
+
+    imapclient's ``fetch`` only keeps results for the UIDs it was given as numbers, so
+    an open range goes through the underlying imaplib object; one command either way.
+    """
+    imap = client._imap
+    tag = imap._command("UID", "FETCH", seqset, "(" + " ".join(items) + ")")
+    typ, data = imap._command_complete("FETCH", tag)
+    if typ != "OK":
+        raise IMAPClientError(f"FETCH failed: {data[0]!r}")
+    typ, data = imap._untagged_response(typ, data, "FETCH")
+    parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(data, client.normalise_times, True)
+    return parsed
+
+
+def _search_id(client: Any, message_id: str) -> list[int]:
+    return sorted(client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
+
+
+def _find(client: Any, drafts: str, message_id: str, *, readonly: bool) -> str | None:
+    state = client.select_folder(drafts, readonly=readonly)
+    uids = _search_id(client, message_id)
+    if not uids:
+        return None
+    uid = uids[0]
+    raw = fetch_item(client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}), b"BODY[]")
+    if raw is None:  # expunged between SEARCH and FETCH
+        return None
+    return DraftRef(int(state[b"UIDVALIDITY"]), uid, content_digest(raw), message_id).encode()
+
+
+def _bare_id(message_id: str) -> str:
+    return message_id.strip().strip("<>").strip()
+
+
+def _aware_date(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        when = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def _announces_mail(response: Any) -> bool:
+    return (
+        isinstance(response, tuple)
+        and len(response) >= 2
+        and response[1] in (b"EXISTS", b"RECENT")
+        and isinstance(response[0], int)
+        and response[0] > 0
+    )

@@ -1,0 +1,184 @@
+"""The embedded backend: a local Maildir tree (mbsync/notmuch layout: ``INBOX``, ``Sent``...).
+
+Reading never renames or re-flags a file. A draft is written the way Maildir promises
+atomicity: into ``tmp/``, then linked into ``cur/`` with the ``D`` (draft) flag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import socket
+import time
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+
+from followup.config import AccountConfig
+from followup.errors import MailboxUnreachable, MalformedMessage
+from followup.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
+from followup.parsing import parse_message
+
+log = logging.getLogger(__name__)
+
+# Header blocks bigger than this are cut: matching needs the headers and a body excerpt.
+READ_LIMIT = 256 * 1024
+_SUBDIRS = ("new", "cur")
+
+
+def _key_of(filename: str) -> str:
+    return filename.split(":", 1)[0]
+
+
+class MaildirMailbox:
+    """A Maildir tree; folder ``X`` lives at ``<path>/X`` (``INBOX`` may be the root itself)."""
+
+    def __init__(self, account: AccountConfig) -> None:
+        if account.path is None:
+            raise MailboxUnreachable(f"account {account.name!r} has no maildir path")
+        self.account = account.name
+        self._cfg = account
+        self.root = account.path
+
+    # --- folders ----------------------------------------------------------------------
+
+    def folder_path(self, folder: str) -> Path:
+        candidate = self.root / folder
+        if folder.upper() == "INBOX" and not candidate.exists() and (self.root / "cur").is_dir():
+            return self.root
+        return candidate
+
+    def _require(self, folder: str) -> Path:
+        path = self.folder_path(folder)
+        if not all((path / sub).is_dir() for sub in ("new", "cur", "tmp")):
+            raise MailboxUnreachable(
+                f"maildir folder {folder!r} not found at {path} (it needs cur/, new/ and tmp/); "
+                f"check 'path' and the folder names of account {self.account!r}"
+            )
+        return path
+
+    def folders(self) -> FolderInfo:
+        if not self.root.is_dir():
+            raise MailboxUnreachable(
+                f"the maildir {self.root} of account {self.account!r} does not exist"
+            )
+        watched = self._cfg.folders
+        sent = self._cfg.sent_folder or "Sent"
+        drafts = self._cfg.drafts_folder or "Drafts"
+        for folder in (*watched, drafts):
+            self._require(folder)
+        has_sent = all((self.folder_path(sent) / s).is_dir() for s in ("new", "cur", "tmp"))
+        return FolderInfo(watched=watched, sent=sent if has_sent else None, drafts=drafts)
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _files(self, path: Path) -> dict[str, Path]:
+        files: dict[str, Path] = {}
+        for sub in _SUBDIRS:
+            try:
+                entries = os.scandir(path / sub)
+            except FileNotFoundError:
+                continue
+            with entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    files[_key_of(entry.name)] = Path(entry.path)
+        return files
+
+    def _read(self, file: Path) -> bytes | None:
+        try:
+            with file.open("rb") as fh:
+                return fh.read(READ_LIMIT)
+        except FileNotFoundError:  # moved by a mail client between listing and reading
+            return None
+
+    def fetch_new(self, folder: str, cursor: str | None, since: dt.date) -> FetchResult:
+        """New files since the cursor (the set of keys already seen)."""
+        path = self._require(folder)
+        seen: set[str] = set(json.loads(cursor)) if cursor else set()
+        files = self._files(path)
+        out: list[MessageMeta] = []
+        warnings: list[str] = []
+        first = cursor is None
+        for key in sorted(files.keys() - seen):
+            raw = self._read(files[key])
+            if raw is None:
+                continue
+            try:
+                meta = parse_message(raw, folder=folder, uid=key)
+            except MalformedMessage as exc:
+                warnings.append(f"skipped {files[key]}: {exc}")
+                continue
+            if first and meta.date is not None and meta.date.date() < since:
+                continue
+            out.append(meta)
+        return FetchResult(
+            messages=tuple(out),
+            cursor=json.dumps(sorted(files.keys()), separators=(",", ":")),
+            warnings=tuple(warnings),
+        )
+
+    # --- drafts -----------------------------------------------------------------------
+
+    def _drafts_path(self) -> Path:
+        return self._require(self._cfg.drafts_folder or "Drafts")
+
+    def find_draft(self, message_id: str) -> str | None:
+        for key, file in self._files(self._drafts_path()).items():
+            raw = self._read(file)
+            if raw is None:
+                continue
+            try:
+                meta = parse_message(raw, uid=key)
+            except MalformedMessage:
+                continue
+            if meta.message_id == message_id:
+                return f"{key}:{hashlib.sha256(file.read_bytes()).hexdigest()}"
+        return None
+
+    def append_draft(self, message: EmailMessage) -> str:
+        """Write atomically: tmp/ first, fsync, then link into cur/ with the D flag."""
+        path = self._drafts_path()
+        data = message.as_bytes(policy=default_policy)  # Maildir files use plain newlines
+        key = f"{time.time_ns()}.P{os.getpid()}.{socket.gethostname().replace('/', '_')}"
+        tmp = path / "tmp" / key
+        with tmp.open("xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        final = path / "cur" / f"{key}:2,D"
+        os.link(tmp, final)
+        tmp.unlink()
+        _fsync_dir(path / "cur")
+        log.debug("wrote draft %s", final)
+        return f"{key}:{hashlib.sha256(data).hexdigest()}"
+
+    def withdraw_draft(self, ref: str) -> WithdrawOutcome:
+        key, _, digest = ref.partition(":")
+        file = self._files(self._drafts_path()).get(key)
+        if file is None:
+            return "gone"
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            return "gone"
+        if hashlib.sha256(data).hexdigest() != digest:
+            return "changed"
+        file.unlink()
+        return "withdrawn"
+
+    def close(self) -> None:
+        return None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

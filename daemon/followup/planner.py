@@ -1,0 +1,181 @@
+"""Pure planning: interviews + what the mailbox showed + what we did + now → stage states and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from followup.compose import message_id_for
+from followup.config import Config, Interview
+from followup.model import InterviewState, MessageMeta, StageName, StageState
+from followup.schedule import (
+    THANK_YOU_EXPIRY,
+    BusinessCalendar,
+    check_in_due,
+    closure_due,
+    thank_you_due,
+)
+from followup.store import StageRecord
+
+Action = Literal["none", "draft", "withdraw"]
+
+
+@dataclass(frozen=True)
+class InterviewFacts:
+    """What the mailbox says about one interview, derived by matching."""
+
+    interview: Interview
+    reply: MessageMeta | None = None
+    reply_reason: str = ""
+    own_messages: tuple[MessageMeta, ...] = ()  # the user's mail to the company, by date
+    conversation: tuple[MessageMeta, ...] = ()  # every message exchanged with the company
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    interview_id: str
+    stage: StageName
+    due: dt.datetime | None
+    state: StageState
+    reason: str
+    message_id: str
+    action: Action = "none"
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class InterviewPlan:
+    facts: InterviewFacts
+    state: InterviewState
+    stages: tuple[StagePlan, ...]
+
+    @property
+    def interview(self) -> Interview:
+        return self.facts.interview
+
+
+def _fmt(when: dt.datetime) -> str:
+    return when.strftime("%a %Y-%m-%d %H:%M")
+
+
+def _reply_summary(reply: MessageMeta) -> str:
+    who = reply.sender.email if reply.sender else "unknown sender"
+    when = reply.date.strftime("%Y-%m-%d") if reply.date else "an unknown date"
+    return f"{who} replied on {when}"
+
+
+def plan_interview(
+    config: Config,
+    facts: InterviewFacts,
+    records: Mapping[tuple[str, StageName], StageRecord],
+    now: dt.datetime,
+    cal: BusinessCalendar,
+) -> InterviewPlan:
+    iv = facts.interview
+    sched = config.schedule
+    plans: list[StagePlan] = []
+    check_in_at = check_in_due(iv, sched, cal)
+    for stage in config.stages_for(iv):
+        mid = message_id_for(iv.id, stage, config.identity.email)
+        record = records.get((iv.id, stage))
+        due = _due(stage, iv, facts, check_in_at, config, cal)
+        plans.append(_plan_stage(stage, iv, facts, record, due, check_in_at, mid, now))
+    states = {p.state for p in plans}
+    state: InterviewState
+    if iv.closed:
+        state = "closed"
+    elif facts.reply is not None:
+        state = "replied"
+    elif not states & {"scheduled", "intent"} and not any(p.action != "none" for p in plans):
+        state = "done"
+    else:
+        state = "waiting"
+    return InterviewPlan(facts=facts, state=state, stages=tuple(plans))
+
+
+def _first_followup(facts: InterviewFacts, after: dt.datetime) -> MessageMeta | None:
+    for m in facts.own_messages:
+        if m.date is not None and m.date >= after:
+            return m
+    return None
+
+
+def _due(
+    stage: StageName,
+    iv: Interview,
+    facts: InterviewFacts,
+    check_in_at: dt.datetime,
+    config: Config,
+    cal: BusinessCalendar,
+) -> dt.datetime | None:
+    if stage == "thank_you":
+        return thank_you_due(iv, config.schedule)
+    if stage == "check_in":
+        return check_in_at
+    sent = _first_followup(facts, check_in_at)
+    if sent is None or sent.date is None:
+        return None
+    return closure_due(sent.date, config.schedule, cal)
+
+
+def _plan_stage(
+    stage: StageName,
+    iv: Interview,
+    facts: InterviewFacts,
+    record: StageRecord | None,
+    due: dt.datetime | None,
+    check_in_at: dt.datetime,
+    mid: str,
+    now: dt.datetime,
+) -> StagePlan:
+    def make(state: StageState, reason: str, action: Action = "none") -> StagePlan:
+        ref = record.ref if record else None
+        return StagePlan(iv.id, stage, due, state, reason, mid, action, ref)
+
+    reply = facts.reply
+    if record is not None:
+        if record.state == "intent":
+            if reply is not None:
+                return make("cancelled", f"{_reply_summary(reply)}; the interrupted draft is not retried")
+            return make("intent", "a draft was being written when followup stopped; finishing it", "draft")
+        if record.state == "drafted" and record.ref and reply is not None and not iv.closed:
+            return make("drafted", f"{_reply_summary(reply)} after the draft was written", "withdraw")
+        return make(record.state, record.reason)
+    if iv.closed:
+        return make("skipped", "the interview is marked closed in the config")
+    if reply is not None:
+        return make("cancelled", f"{_reply_summary(reply)}, so no {stage.replace('_', '-')} note is needed")
+    if stage == "thank_you":
+        assert due is not None
+        wrote = _first_followup(facts, iv.started_at)
+        if wrote is not None and wrote.date is not None:
+            return make("skipped", f"you already wrote to {iv.company} on {wrote.date:%Y-%m-%d}")
+        if now >= due + THANK_YOU_EXPIRY:
+            return make("skipped", f"more than 48 h past its due time {_fmt(due)}: a late thank-you is worse than none")
+    elif stage == "check_in":
+        promised = iv.reply_promised_by
+        if promised is not None:
+            after_promise = dt.datetime.combine(
+                promised + dt.timedelta(days=1), dt.time(0), tzinfo=iv.started_at.tzinfo
+            )
+            wrote = _first_followup(facts, after_promise)
+            if wrote is not None and wrote.date is not None:
+                return make("skipped", f"you already followed up on {wrote.date:%Y-%m-%d}")
+    elif due is None:
+        return make("scheduled", f"waits until you send a follow-up after {_fmt(check_in_at)}")
+    assert due is not None
+    if now >= due:
+        return make("scheduled", f"due since {_fmt(due)} with no reply", "draft")
+    return make("scheduled", f"due {_fmt(due)} unless {iv.company} replies first")
+
+
+def plan_all(
+    config: Config,
+    facts: Sequence[InterviewFacts],
+    records: Mapping[tuple[str, StageName], StageRecord],
+    now: dt.datetime,
+    cal: BusinessCalendar,
+) -> list[InterviewPlan]:
+    return [plan_interview(config, f, records, now, cal) for f in facts]

@@ -1,0 +1,384 @@
+"""SQLite state: sync cursors, the messages seen, draft intents and records, an event log.
+
+Thread knowledge and replies are derived from the stored messages on every cycle (the
+matcher is pure and cheap), so the only facts kept here are the ones that cannot be
+re-derived: what the mailbox looked like, and what this program wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from followup.errors import StateError
+from followup.model import Address, MessageMeta, StageName, StageState
+
+FolderRole = Literal["watched", "sent"]
+DB_NAME = "state.sqlite3"
+
+# Each entry migrates from user_version == index to index + 1.
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE cursors (
+        account TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        cursor TEXT NOT NULL,
+        since TEXT NOT NULL,
+        PRIMARY KEY (account, folder)
+    );
+    CREATE TABLE messages (
+        account TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        role TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        date TEXT,
+        meta TEXT NOT NULL,
+        PRIMARY KEY (account, folder, uid)
+    );
+    CREATE INDEX messages_by_message_id ON messages (message_id);
+    CREATE TABLE stages (
+        interview_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        state TEXT NOT NULL,
+        account TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        ref TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (interview_id, stage)
+    );
+    CREATE TABLE account_health (
+        account TEXT PRIMARY KEY,
+        ok INTEGER NOT NULL,
+        detail TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        interview_id TEXT,
+        stage TEXT,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    account: str
+    role: FolderRole
+    meta: MessageMeta
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """What this program did for one (interview, stage): the only durable draft facts."""
+
+    interview_id: str
+    stage: StageName
+    state: StageState
+    account: str
+    message_id: str
+    ref: str | None
+    reason: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    interview_id: str | None
+    stage: str | None
+    kind: str
+    detail: str
+
+
+def _addr_json(a: Address | None) -> list[str] | None:
+    return None if a is None else [a.name, a.email]
+
+
+def _addr_from(v: object) -> Address | None:
+    if not isinstance(v, list) or len(v) != 2:
+        return None
+    return Address(str(v[0]), str(v[1]))
+
+
+def meta_to_json(m: MessageMeta) -> str:
+    return json.dumps(
+        {
+            "message_id": m.message_id,
+            "date": m.date.isoformat() if m.date else None,
+            "sender": _addr_json(m.sender),
+            "subject": m.subject,
+            "to": [_addr_json(a) for a in m.to],
+            "cc": [_addr_json(a) for a in m.cc],
+            "reply_to": [_addr_json(a) for a in m.reply_to],
+            "in_reply_to": list(m.in_reply_to),
+            "references": list(m.references),
+            "headers": [list(h) for h in m.headers],
+            "content_type": m.content_type,
+            "body_excerpt": m.body_excerpt,
+            "thread_id": m.thread_id,
+            "folder": m.folder,
+            "uid": m.uid,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _addrs(v: object) -> tuple[Address, ...]:
+    if not isinstance(v, list):
+        return ()
+    return tuple(a for a in (_addr_from(x) for x in v) if a is not None)
+
+
+def meta_from_json(text: str) -> MessageMeta:
+    d = json.loads(text)
+    return MessageMeta(
+        message_id=d["message_id"],
+        date=dt.datetime.fromisoformat(d["date"]) if d["date"] else None,
+        sender=_addr_from(d["sender"]),
+        subject=d["subject"],
+        to=_addrs(d["to"]),
+        cc=_addrs(d["cc"]),
+        reply_to=_addrs(d["reply_to"]),
+        in_reply_to=tuple(d["in_reply_to"]),
+        references=tuple(d["references"]),
+        headers=tuple((str(k), str(v)) for k, v in d["headers"]),
+        content_type=d["content_type"],
+        body_excerpt=d["body_excerpt"],
+        thread_id=d["thread_id"],
+        folder=d["folder"],
+        uid=d["uid"],
+    )
+
+
+class Store:
+    """The state database; one per state_dir. Every write is its own transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                # Create with 0600 before SQLite touches it, so no window exists where
+                # another user could read it.
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+                os.close(fd)
+            self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(_state_problem(path, exc)) from exc
+        except OSError as exc:
+            raise StateError(f"cannot open the state database {path}: {exc.strerror}") from exc
+
+    @classmethod
+    def in_dir(cls, state_dir: Path) -> Store:
+        return cls(state_dir / DB_NAME)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def _migrate(self) -> None:
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"the state database {self.path} was written by a newer followup "
+                f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade followup"
+            )
+        for target in range(version, SCHEMA_VERSION):
+            with self._tx():
+                for statement in _split_sql(_MIGRATIONS[target]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={target + 1}")
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StateError(_state_problem(self.path, exc)) from exc
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise StateError(_state_problem(self.path, exc)) from exc
+
+    # --- sync -------------------------------------------------------------------------
+
+    def cursor(self, account: str, folder: str) -> tuple[str, dt.date] | None:
+        row = self._db.execute(
+            "SELECT cursor, since FROM cursors WHERE account=? AND folder=?", (account, folder)
+        ).fetchone()
+        return None if row is None else (row[0], dt.date.fromisoformat(row[1]))
+
+    def save_fetch(
+        self,
+        account: str,
+        folder: str,
+        role: FolderRole,
+        messages: Sequence[MessageMeta],
+        cursor: str,
+        since: dt.date,
+        *,
+        reset: bool,
+    ) -> None:
+        """Store a fetch result and its cursor atomically (a crash keeps the old cursor)."""
+        try:
+            with self._tx() as db:
+                if reset:
+                    db.execute("DELETE FROM messages WHERE account=? AND folder=?", (account, folder))
+                db.executemany(
+                    "INSERT OR REPLACE INTO messages (account, folder, uid, role, message_id, date, meta)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            account,
+                            folder,
+                            m.uid,
+                            role,
+                            m.message_id,
+                            m.date.isoformat() if m.date else None,
+                            meta_to_json(m),
+                        )
+                        for m in messages
+                    ],
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO cursors (account, folder, cursor, since) VALUES (?, ?, ?, ?)",
+                    (account, folder, cursor, since.isoformat()),
+                )
+        except sqlite3.Error as exc:
+            raise StateError(_state_problem(self.path, exc)) from exc
+
+    def messages(self) -> list[StoredMessage]:
+        rows = self._db.execute("SELECT account, role, meta FROM messages ORDER BY date, uid")
+        return [StoredMessage(r[0], r[1], meta_from_json(r[2])) for r in rows]
+
+    def message_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM messages").fetchone()[0])
+
+    # --- drafts -----------------------------------------------------------------------
+
+    def stage_records(self) -> dict[tuple[str, StageName], StageRecord]:
+        rows = self._db.execute(
+            "SELECT interview_id, stage, state, account, message_id, ref, reason, updated_at FROM stages"
+        )
+        return {
+            (r[0], r[1]): StageRecord(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], dt.datetime.fromisoformat(r[7])
+            )
+            for r in rows
+        }
+
+    def record_stage(
+        self,
+        interview_id: str,
+        stage: StageName,
+        state: StageState,
+        *,
+        account: str,
+        message_id: str,
+        ref: str | None,
+        reason: str,
+        now: dt.datetime,
+    ) -> None:
+        """Record a stage's new state and log the event in the same transaction."""
+        try:
+            with self._tx() as db:
+                db.execute(
+                    "INSERT OR REPLACE INTO stages"
+                    " (interview_id, stage, state, account, message_id, ref, reason, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (interview_id, stage, state, account, message_id, ref, reason, now.isoformat()),
+                )
+                db.execute(
+                    "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, ?, ?, ?, ?)",
+                    (now.isoformat(), interview_id, stage, state, reason),
+                )
+        except sqlite3.Error as exc:
+            raise StateError(_state_problem(self.path, exc)) from exc
+
+    def log_event(
+        self, now: dt.datetime, kind: str, detail: str, interview_id: str | None = None, stage: str | None = None
+    ) -> None:
+        try:
+            with self._tx() as db:
+                db.execute(
+                    "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, ?, ?, ?, ?)",
+                    (now.isoformat(), interview_id, stage, kind, detail),
+                )
+        except sqlite3.Error as exc:
+            raise StateError(_state_problem(self.path, exc)) from exc
+
+    def set_account_health(self, account: str, ok: bool, detail: str, now: dt.datetime) -> None:
+        """Remember the last sync outcome per account, for ``status`` and ``check``."""
+        try:
+            with self._tx() as db:
+                old = db.execute("SELECT ok, detail FROM account_health WHERE account=?", (account,)).fetchone()
+                db.execute(
+                    "INSERT OR REPLACE INTO account_health (account, ok, detail, at) VALUES (?, ?, ?, ?)",
+                    (account, int(ok), detail, now.isoformat()),
+                )
+                if old is None or (bool(old[0]), old[1]) != (ok, detail):
+                    db.execute(
+                        "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, NULL, NULL, ?, ?)",
+                        (now.isoformat(), "account-ok" if ok else "account-error", f"{account}: {detail}"),
+                    )
+        except sqlite3.Error as exc:
+            raise StateError(_state_problem(self.path, exc)) from exc
+
+    def account_health(self) -> dict[str, tuple[bool, str, dt.datetime]]:
+        rows = self._db.execute("SELECT account, ok, detail, at FROM account_health")
+        return {r[0]: (bool(r[1]), r[2], dt.datetime.fromisoformat(r[3])) for r in rows}
+
+    def events(self, limit: int = 100) -> list[Event]:
+        rows = self._db.execute(
+            "SELECT at, interview_id, stage, kind, detail FROM events ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [Event(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def _split_sql(script: str) -> Iterable[str]:
+    return (s.strip() for s in script.split(";") if s.strip())
+
+
+def _state_problem(path: Path, exc: BaseException) -> str:
+    text = str(exc)
+    if "locked" in text:
+        return (
+            f"the state database {path} is locked by another process; is another "
+            "`followup run` active? Stop it or wait, then retry"
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"the state database {path} is read-only; fix its permissions (it must be writable by you)"
+    if "disk is full" in text or "full" in text:
+        return f"the disk holding {path} is full; free some space and retry (nothing was lost)"
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"the state database {path} is damaged ({text}); move it aside and run again: "
+            "followup rebuilds its state from the mailbox, and finds its own drafts by Message-ID"
+        )
+    return f"the state database {path} cannot be used: {text}"

@@ -1,0 +1,17 @@
+"""Shared fixtures: every backend's harness is registered here for the contract test."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+from support.dovecot import dovecot_server, imap_harness  # noqa: F401
+from support.fake_gmail import gmail_harness  # noqa: F401
+from support.maildir_harness import maildir_harness  # noqa: F401
+
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -1,0 +1,1 @@
+"""Test support: real servers, fakes and harnesses shared by several test modules."""
