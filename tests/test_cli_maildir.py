@@ -52,8 +52,16 @@ contacts = ["{dana}"]
 """
 
 
-def mail(mid: str, when: dt.datetime, *, sender: str = DANA, to: str = ME, subject: str = "Next steps",
-         in_reply_to: str | None = None, headers: dict[str, str] | None = None) -> bytes:
+def mail(
+    mid: str,
+    when: dt.datetime,
+    *,
+    sender: str = DANA,
+    to: str = ME,
+    subject: str = "Next steps",
+    in_reply_to: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> bytes:
     m = EmailMessage()
     m["From"] = sender
     m["To"] = to
@@ -77,8 +85,16 @@ class Env:
         self.config.write_text(CONFIG.format(root=root, dana=DANA), encoding="utf-8")
         self._n = 0
         # The user's thank-you note, sent on the interview day: the conversation to thread into.
-        self.put("Sent", mail("ty@example.com", dt.datetime(2026, 11, 16, 18, tzinfo=NY), sender=ME,
-                              to=DANA, subject="Thank you for today"))
+        self.put(
+            "Sent",
+            mail(
+                "ty@example.com",
+                dt.datetime(2026, 11, 16, 18, tzinfo=NY),
+                sender=ME,
+                to=DANA,
+                subject="Thank you for today",
+            ),
+        )
 
     def put(self, folder: str, raw: bytes) -> Path:
         self._n += 1
@@ -88,8 +104,13 @@ class Env:
 
     def followup(self, *args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "FOLLOWUP_CONFIG": str(self.config)}
-        return subprocess.run([sys.executable, "-m", "followup", *args], capture_output=True, text=True,
-                              env=env, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "followup", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
 
     def run(self, now: str, *extra: str) -> subprocess.CompletedProcess[str]:
         result = self.followup("run", "--once", "--now", now, *extra)
@@ -149,7 +170,14 @@ def test_a_draft_the_user_deleted_is_never_created_again(env: Env) -> None:
 
 
 def test_a_reply_before_the_due_time_cancels_the_check_in(env: Env) -> None:
-    env.put("INBOX", mail("r1@acme.example", dt.datetime(2026, 11, 24, 10, tzinfo=NY), in_reply_to="ty@example.com"))
+    env.put(
+        "INBOX",
+        mail(
+            "r1@acme.example",
+            dt.datetime(2026, 11, 24, 10, tzinfo=NY),
+            in_reply_to="ty@example.com",
+        ),
+    )
     env.run(AFTER_DUE)
     assert env.drafts() == []
     (iv,) = env.status(AFTER_DUE)["interviews"]  # type: ignore[misc]
@@ -181,9 +209,16 @@ def test_a_draft_the_user_edited_is_kept_when_a_reply_arrives(env: Env) -> None:
 
 
 def test_an_out_of_office_reply_does_not_count_as_an_answer(env: Env) -> None:
-    env.put("INBOX", mail("ooo@acme.example", dt.datetime(2026, 11, 16, 19, tzinfo=NY),
-                          subject="Out of office: Thank you for today", in_reply_to="ty@example.com",
-                          headers={"Auto-Submitted": "auto-replied"}))
+    env.put(
+        "INBOX",
+        mail(
+            "ooo@acme.example",
+            dt.datetime(2026, 11, 16, 19, tzinfo=NY),
+            subject="Out of office: Thank you for today",
+            in_reply_to="ty@example.com",
+            headers={"Auto-Submitted": "auto-replied"},
+        ),
+    )
     env.run(AFTER_DUE)
     assert len(env.drafts()) == 1
 
@@ -211,7 +246,9 @@ def test_the_closure_note_follows_a_follow_up_the_user_actually_sent(env: Env) -
     env.run(AFTER_DUE)
     (draft,) = env.drafts()
     # The user sends our draft on Monday 2026-11-30: it moves to Sent.
-    raw = draft.read_bytes().replace(b"Date: Fri, 27 Nov 2026 09:30:00 -0500", b"Date: Mon, 30 Nov 2026 08:00:00 -0500")
+    raw = draft.read_bytes().replace(
+        b"Date: Fri, 27 Nov 2026 09:30:00 -0500", b"Date: Mon, 30 Nov 2026 08:00:00 -0500"
+    )
     draft.unlink()
     env.put("Sent", raw)
     env.run("2026-12-01T10:00")
@@ -241,8 +278,14 @@ def test_explain_json_prints_one_line_per_file_with_the_reason(env: Env) -> None
     reply = env.root / "reply.eml"
     reply.write_bytes(mail("r5@acme.example", dt.datetime(2026, 11, 24, tzinfo=NY)))
     news = env.root / "news.eml"
-    news.write_bytes(mail("n1@news.example", dt.datetime(2026, 11, 24, tzinfo=NY), sender="News <news@news.example>",
-                          headers={"List-Unsubscribe": "<mailto:x@news.example>", "Precedence": "bulk"}))
+    news.write_bytes(
+        mail(
+            "n1@news.example",
+            dt.datetime(2026, 11, 24, tzinfo=NY),
+            sender="News <news@news.example>",
+            headers={"List-Unsubscribe": "<mailto:x@news.example>", "Precedence": "bulk"},
+        )
+    )
     result = env.followup("explain", "--json", str(reply), str(news))
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -253,8 +296,10 @@ def test_explain_json_prints_one_line_per_file_with_the_reason(env: Env) -> None
 
 
 def test_a_bad_config_exits_78_naming_the_key_and_writes_nothing(env: Env) -> None:
-    text = env.config.read_text().replace("reply_promised_by = 2026-11-20", 'reply_promised_by = "next friday"')
-    env.config.write_text(text + '\n[bogus]\nx = 1\n')
+    text = env.config.read_text().replace(
+        "reply_promised_by = 2026-11-20", 'reply_promised_by = "next friday"'
+    )
+    env.config.write_text(text + "\n[bogus]\nx = 1\n")
     result = env.followup("run", "--once", "--now", AFTER_DUE)
     assert result.returncode == 78
     assert "interviews[0].reply_promised_by" in result.stderr
@@ -265,7 +310,9 @@ def test_a_bad_config_exits_78_naming_the_key_and_writes_nothing(env: Env) -> No
 
 
 def test_a_password_in_the_config_is_refused_with_where_to_put_it(env: Env) -> None:
-    env.config.write_text(env.config.read_text().replace('type = "maildir"', 'type = "maildir"\npassword = "hunter2"'))
+    env.config.write_text(
+        env.config.read_text().replace('type = "maildir"', 'type = "maildir"\npassword = "hunter2"')
+    )
     result = env.followup("check")
     assert result.returncode == 78
     assert "keyring" in result.stderr and "password_command" in result.stderr
@@ -273,7 +320,9 @@ def test_a_password_in_the_config_is_refused_with_where_to_put_it(env: Env) -> N
 
 
 def test_a_missing_maildir_is_reported_by_check_with_exit_75(env: Env) -> None:
-    env.config.write_text(env.config.read_text().replace(f'path = "{env.root}/Mail"', 'path = "/nonexistent/Mail"'))
+    env.config.write_text(
+        env.config.read_text().replace(f'path = "{env.root}/Mail"', 'path = "/nonexistent/Mail"')
+    )
     result = env.followup("check")
     assert result.returncode == 75
     assert "/nonexistent/Mail" in result.stdout
@@ -286,7 +335,9 @@ def test_an_unparseable_now_is_a_usage_error(env: Env) -> None:
 
 
 def test_demo_runs_and_shows_a_draft_and_its_reasons() -> None:
-    result = subprocess.run([sys.executable, "-m", "followup", "demo"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "followup", "demo"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "drafted: check_in for Initech" in result.stdout
     assert "applicant-tracking" in result.stdout

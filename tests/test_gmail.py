@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -16,7 +17,7 @@ import pytest
 
 from followup.errors import AuthError, MailboxUnreachable
 from followup.mailbox.gmail import SCOPES, GmailMailbox
-from support.fake_gmail import GmailHarness, gmail_harness  # noqa: F401
+from support.fake_gmail import GmailHarness
 
 pytestmark = pytest.mark.gmail
 
@@ -105,7 +106,9 @@ def test_first_sync_asks_only_for_the_header_fields_the_parser_needs(
 ) -> None:
     gmail_harness.deliver("INBOX", mail("dana-1@acme.example"))
     gmail_harness.open().fetch_new("INBOX", None, SINCE)
-    (get,) = [r for r in gmail_harness.fake.requests if r.path.endswith("/messages/" + r.path[-16:])]
+    (get,) = [
+        r for r in gmail_harness.fake.requests if r.path.endswith("/messages/" + r.path[-16:])
+    ]
     assert get.batched and get.query["format"] == ["metadata"]
     assert "message-id" in get.query["metadataHeaders"] and "from" in get.query["metadataHeaders"]
     (listing,) = [r for r in gmail_harness.fake.requests if r.path.endswith("/messages")]
@@ -181,11 +184,15 @@ def test_an_ats_sender_gets_a_bounded_body_excerpt(gmail_harness: GmailHarness) 
     h.deliver("INBOX", mail("dana-1@acme.example"))
     result = h.open().fetch_new("INBOX", None, SINCE)
     by_id = {m.message_id: m for m in result.messages}
-    assert by_id["ats@greenhouse.io"].body_excerpt.startswith("Thank you for interviewing with Acme")
+    assert by_id["ats@greenhouse.io"].body_excerpt.startswith(
+        "Thank you for interviewing with Acme"
+    )
     assert len(by_id["ats@greenhouse.io"].body_excerpt) <= 4096
     assert by_id["dana-1@acme.example"].body_excerpt == ""
     full = [r for r in h.fake.requests if r.query.get("format") == ["full"]]
-    assert [r.path.rsplit("/", 1)[-1] for r in full] == [h.fake.by_rfc_id("ats@greenhouse.io")[0].id]
+    assert [r.path.rsplit("/", 1)[-1] for r in full] == [
+        h.fake.by_rfc_id("ats@greenhouse.io")[0].id
+    ]
 
 
 def test_many_messages_are_fetched_in_batches_not_one_request_each(
@@ -368,3 +375,15 @@ def test_no_request_ever_asks_gmail_to_send(gmail_harness: GmailHarness) -> None
     assert not [p for p in paths if "/send" in p]
     source = Path(__file__).parents[1] / "daemon/followup/mailbox/gmail.py"
     assert ".send(" not in source.read_text()
+
+
+def test_the_token_comes_from_token_command_when_configured(
+    gmail_harness: GmailHarness, tmp_path: Path
+) -> None:
+    token_file = tmp_path / "token.json"
+    token_file.write_text(gmail_harness.server.token_json())
+    account = dataclasses.replace(gmail_harness.account, token_command=f"cat '{token_file}'")
+    box = GmailMailbox(account, tmp_path)
+    gmail_harness.deliver("INBOX", mail("dana-1@acme.example"))
+    assert ids(box.fetch_new("INBOX", None, SINCE)) == ["dana-1@acme.example"]
+    box.close()

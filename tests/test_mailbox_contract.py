@@ -16,9 +16,15 @@ UTC = dt.UTC
 SINCE = dt.date(2026, 11, 1)
 
 
-def mail(mid: str, when: dt.datetime, *, sender: str = "Dana <dana@acme.example>",
-         to: str = "Jordan <jordan@example.com>", subject: str = "Hello",
-         in_reply_to: str | None = None) -> bytes:
+def mail(
+    mid: str,
+    when: dt.datetime,
+    *,
+    sender: str = "Dana <dana@acme.example>",
+    to: str = "Jordan <jordan@example.com>",
+    subject: str = "Hello",
+    in_reply_to: str | None = None,
+) -> bytes:
     m = EmailMessage()
     m["From"] = sender
     m["To"] = to
@@ -72,7 +78,9 @@ class TestMailboxContract:
         self, harness: MailboxHarness, box: Mailbox
     ) -> None:
         harness.deliver("INBOX", mail("old@acme.example", dt.datetime(2026, 9, 1, 12, tzinfo=UTC)))
-        harness.deliver("INBOX", mail("new@acme.example", dt.datetime(2026, 11, 20, 12, tzinfo=UTC)))
+        harness.deliver(
+            "INBOX", mail("new@acme.example", dt.datetime(2026, 11, 20, 12, tzinfo=UTC))
+        )
         result = box.fetch_new(box.folders().watched[0], None, SINCE)
         assert ids(result.messages) == {"new@acme.example"}
         meta = result.messages[0]
@@ -92,19 +100,33 @@ class TestMailboxContract:
         later = box.fetch_new(inbox, again.cursor, SINCE)
         assert ids(later.messages) == {"m2@acme.example"}
 
-    def test_the_sent_folder_is_readable_like_any_other(self, harness: MailboxHarness, box: Mailbox) -> None:
-        harness.deliver("Sent", mail("s1@example.com", dt.datetime(2026, 11, 16, tzinfo=UTC),
-                                     sender="Jordan <jordan@example.com>", to="dana@acme.example"),
-                        flags=["seen"])
+    def test_the_sent_folder_is_readable_like_any_other(
+        self, harness: MailboxHarness, box: Mailbox
+    ) -> None:
+        harness.deliver(
+            "Sent",
+            mail(
+                "s1@example.com",
+                dt.datetime(2026, 11, 16, tzinfo=UTC),
+                sender="Jordan <jordan@example.com>",
+                to="dana@acme.example",
+            ),
+            flags=["seen"],
+        )
         sent = box.folders().sent
         assert sent is not None
         assert ids(box.fetch_new(sent, None, SINCE).messages) == {"s1@example.com"}
 
     def test_reading_never_changes_a_flag(self, harness: MailboxHarness, box: Mailbox) -> None:
         harness.deliver("INBOX", mail("unseen@acme.example", dt.datetime(2026, 11, 20, tzinfo=UTC)))
-        harness.deliver("INBOX", mail("seen@acme.example", dt.datetime(2026, 11, 20, tzinfo=UTC)), flags=[SEEN])
-        harness.deliver("INBOX", mail("star@acme.example", dt.datetime(2026, 11, 20, tzinfo=UTC)),
-                        flags=[SEEN, FLAGGED])
+        harness.deliver(
+            "INBOX", mail("seen@acme.example", dt.datetime(2026, 11, 20, tzinfo=UTC)), flags=[SEEN]
+        )
+        harness.deliver(
+            "INBOX",
+            mail("star@acme.example", dt.datetime(2026, 11, 20, tzinfo=UTC)),
+            flags=[SEEN, FLAGGED],
+        )
         before = harness.flags()
         inbox = box.folders().watched[0]
         result = box.fetch_new(inbox, None, SINCE)
@@ -127,15 +149,20 @@ class TestMailboxContract:
     def test_withdrawing_an_unchanged_draft_removes_only_that_draft(
         self, harness: MailboxHarness, box: Mailbox
     ) -> None:
-        harness.deliver("Drafts", mail("users-own-draft@example.com", dt.datetime(2026, 11, 20, tzinfo=UTC)),
-                        flags=[DRAFT])
+        harness.deliver(
+            "Drafts",
+            mail("users-own-draft@example.com", dt.datetime(2026, 11, 20, tzinfo=UTC)),
+            flags=[DRAFT],
+        )
         ref = box.append_draft(draft("followup.closure.y@example.com"))
         assert box.withdraw_draft(ref) == "withdrawn"
         assert box.find_draft("followup.closure.y@example.com") is None
         assert box.find_draft("users-own-draft@example.com") is not None
         assert box.withdraw_draft(ref) == "gone"
 
-    def test_a_draft_the_user_deleted_is_reported_gone(self, harness: MailboxHarness, box: Mailbox) -> None:
+    def test_a_draft_the_user_deleted_is_reported_gone(
+        self, harness: MailboxHarness, box: Mailbox
+    ) -> None:
         ref = box.append_draft(draft("followup.thank_you.z@example.com"))
         harness.delete("Drafts", "followup.thank_you.z@example.com")
         assert box.withdraw_draft(ref) == "gone"

@@ -35,6 +35,30 @@ ATS_DOMAINS: frozenset[str] = frozenset(
         "gem.com",
         "rippling.com",
         "dover.com",
+        "eightfold.ai",
+        "avature.net",
+        "jobs2web.com",
+        "ultipro.com",
+        "paylocity.com",
+        "comeet.co",
+        "homerun.co",
+        "join.com",
+        "phenompeople.com",
+        "beamery.com",
+        "fountain.com",
+        "hibob.com",
+        "zohorecruit.com",
+        "manatal.com",
+        "freshteam.com",
+        "clearcompany.com",
+        "paradox.ai",
+        "csod.com",
+        "myworkdaysite.com",
+        "hirehive.com",
+        "recruiterbox.com",
+        "trakstar.com",
+        "polymer.co",
+        "wellfound.com",
     }
 )
 
@@ -299,7 +323,11 @@ def sender_names_company(sender_name: str, email: str, company: str) -> str:
     if any(f" {name} " in folded for name in names):
         return "named"
     words = [w for w in folded.split() if w not in _GENERIC_WORDS]
-    return "other" if words else "generic"
+    if not words:
+        return "generic"
+    # "Jane from Acme": part of the name shows, not enough to be sure, not a contradiction.
+    company_words = {w for name in names for w in name.split()}
+    return "generic" if set(words) & company_words else "other"
 
 
 def same_person_name(a: str, b: str) -> bool:

@@ -79,8 +79,15 @@ def open_mailboxes(config: Config) -> Iterator[dict[str, Mailbox]]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_arg", metavar="PATH", help="Config file (default: $FOLLOWUP_CONFIG or ~/.config/followup/config.toml).")
-@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug, -vvv protocol).")
+@click.option(
+    "--config",
+    "config_arg",
+    metavar="PATH",
+    help="Config file (default: $FOLLOWUP_CONFIG or ~/.config/followup/config.toml).",
+)
+@click.option(
+    "-v", "--verbose", count=True, help="More log output (-v info, -vv debug, -vvv protocol)."
+)
 @click.version_option(__version__, prog_name="followup")
 @click.pass_context
 def main(ctx: click.Context, config_arg: str | None, verbose: int) -> None:
@@ -112,7 +119,9 @@ def check(obj: Context) -> None:
     """Validate config, templates and credentials; connect to each account and show its folders."""
     with user_errors():
         config = obj.load()
-    click.echo(f"config {config.path}: ok ({len(config.interviews)} interviews, {len(config.accounts)} accounts)")
+    click.echo(
+        f"config {config.path}: ok ({len(config.interviews)} interviews, {len(config.accounts)} accounts)"
+    )
     failed = False
     for account in config.accounts:
         try:
@@ -186,7 +195,9 @@ def status(obj: Context, as_json: bool, now_arg: str | None) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: file, interview, reason.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per line: file, interview, reason."
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
 def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
@@ -202,7 +213,12 @@ def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
             store.close()
     for v in verdicts:
         if as_json:
-            click.echo(json.dumps({"file": str(v.file), "interview": v.interview_id, "reason": v.reason}, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {"file": str(v.file), "interview": v.interview_id, "reason": v.reason},
+                    ensure_ascii=False,
+                )
+            )
         else:
             click.echo(f"{v.file}: {v.interview_id or '-'}: {v.reason}")
 
@@ -217,7 +233,9 @@ def auth(obj: Context, account_name: str) -> None:
         account = next((a for a in config.accounts if a.name == account_name), None)
         if account is None:
             names = ", ".join(a.name for a in config.accounts)
-            raise ConfigError(str(config.path), [f"no account named {account_name!r}; accounts: {names}"])
+            raise ConfigError(
+                str(config.path), [f"no account named {account_name!r}; accounts: {names}"]
+            )
         from followup import credentials
 
         if account.type == "gmail":
@@ -243,8 +261,16 @@ def auth(obj: Context, account_name: str) -> None:
 @click.option("--highlight", help="An idea you want to mention in the follow-up.")
 @click.pass_obj
 def add(
-    obj: Context, iid: str, company: str, role: str, interviewed_on: str, reply_promised_by: str | None,
-    contacts: tuple[str, ...], domains: tuple[str, ...], account: str | None, highlight: str | None,
+    obj: Context,
+    iid: str,
+    company: str,
+    role: str,
+    interviewed_on: str,
+    reply_promised_by: str | None,
+    contacts: tuple[str, ...],
+    domains: tuple[str, ...],
+    account: str | None,
+    highlight: str | None,
 ) -> None:
     """Append an interview to the config, keeping its comments."""
     from followup.config_edit import append_interview
@@ -283,16 +309,21 @@ def install_service(obj: Context) -> None:
 
     with user_errors():
         path = install_unit(obj.config_arg)
-    click.echo(f"wrote {path}\nnow run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now followup")
+    click.echo(
+        f"wrote {path}\nnow run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now followup"
+    )
     click.echo("to keep it running while you are logged out:\n  loginctl enable-linger $USER")
 
 
 @main.command()
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Build the demo here and keep it.")
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build the demo here and keep it.",
+)
 def demo(keep: Path | None) -> None:
     """A self-contained run on a throw-away Maildir with sample interviews."""
     from followup.demo import run_demo
 
     with user_errors():
         click.echo(run_demo(keep), nl=False)
-

@@ -16,6 +16,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from followup import schema
+from followup.ats import is_free_mail
 from followup.config import (
     AccountConfig,
     Config,
@@ -216,9 +217,7 @@ def _interviews(
             )
         if "domains" not in v:
             domains = (c.domain for c in v.get("contacts", ()))
-            v["domains"] = tuple(
-                dict.fromkeys(d for d in domains if d not in schema.FREE_MAIL_DOMAINS)
-            )
+            v["domains"] = tuple(dict.fromkeys(d for d in domains if not is_free_mail(d)))
         account = v.get("account")
         if account is None and len(accounts) > 1:
             names = ", ".join(accounts)

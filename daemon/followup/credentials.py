@@ -21,6 +21,7 @@ COMMAND_TIMEOUT = 60.0  # seconds; a password manager may ask for a passphrase
 
 def get_secret(account_name: str, command: str | None = None) -> str:
     """The secret of an account: ``command`` if given, else systemd credentials, else keyring."""
+    secret: str | None
     if command:
         secret = _from_command(account_name, command)
     else:

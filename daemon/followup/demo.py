@@ -81,8 +81,15 @@ contacts = ["Ana Costa <ana.costa@hooli.example>"]
 
 
 def _msg(
-    *, sender: str, to: str, subject: str, when: dt.datetime, mid: str, body: str,
-    reply_to: str | None = None, extra: dict[str, str] | None = None,
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    when: dt.datetime,
+    mid: str,
+    body: str,
+    reply_to: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> bytes:
     m = EmailMessage()
     m["From"] = sender
@@ -105,34 +112,69 @@ def _at(day: int, hour: int, month: int = 11) -> dt.datetime:
 
 def _sample_mail() -> dict[str, list[bytes]]:
     inbox = [
-        _msg(sender="Dana Whitfield <dana.whitfield@acme.example>", to=ME,
-             subject="Re: Thank you — Backend Engineer interview", when=_at(23, 11),
-             mid="r1@acme.example", reply_to="ty1@example.com",
-             body="Hi Jordan,\n\nThanks for your patience. We'd like to invite you to a final round.\n\nDana"),
-        _msg(sender="Globex Hiring Team <no-reply@us.greenhouse-mail.io>", to=ME,
-             subject="Next steps with Globex", when=_at(25, 15), mid="gh1@greenhouse-mail.io",
-             body="Hi Jordan,\n\nThank you for interviewing for the Site Reliability Engineer role at Globex. "
-                  "The team would like to move you forward to the next stage.\n\nGlobex Recruiting"),
-        _msg(sender="Lee Novak <lee.novak@umbrella.example>", to=ME,
-             subject="Automatic reply: Thank you", when=_at(19, 18), mid="ooo1@umbrella.example",
-             reply_to="ty4@example.com",
-             body="I am out of the office until December 7 with limited access to email.",
-             extra={"Auto-Submitted": "auto-replied"}),
-        _msg(sender="The Weekly Byte <news@newsletter.example>", to=ME,
-             subject="This week in engineering", when=_at(30, 7), mid="nl1@newsletter.example",
-             body="Ten links you missed.", extra={"List-Unsubscribe": "<mailto:unsub@newsletter.example>",
-                                                  "Precedence": "bulk"}),
+        _msg(
+            sender="Dana Whitfield <dana.whitfield@acme.example>",
+            to=ME,
+            subject="Re: Thank you — Backend Engineer interview",
+            when=_at(23, 11),
+            mid="r1@acme.example",
+            reply_to="ty1@example.com",
+            body="Hi Jordan,\n\nThanks for your patience. We'd like to invite you to a final round.\n\nDana",
+        ),
+        _msg(
+            sender="Globex Hiring Team <no-reply@us.greenhouse-mail.io>",
+            to=ME,
+            subject="Next steps with Globex",
+            when=_at(25, 15),
+            mid="gh1@greenhouse-mail.io",
+            body="Hi Jordan,\n\nThank you for interviewing for the Site Reliability Engineer role at Globex. "
+            "The team would like to move you forward to the next stage.\n\nGlobex Recruiting",
+        ),
+        _msg(
+            sender="Lee Novak <lee.novak@umbrella.example>",
+            to=ME,
+            subject="Automatic reply: Thank you",
+            when=_at(19, 18),
+            mid="ooo1@umbrella.example",
+            reply_to="ty4@example.com",
+            body="I am out of the office until December 7 with limited access to email.",
+            extra={"Auto-Submitted": "auto-replied"},
+        ),
+        _msg(
+            sender="The Weekly Byte <news@newsletter.example>",
+            to=ME,
+            subject="This week in engineering",
+            when=_at(30, 7),
+            mid="nl1@newsletter.example",
+            body="Ten links you missed.",
+            extra={"List-Unsubscribe": "<mailto:unsub@newsletter.example>", "Precedence": "bulk"},
+        ),
     ]
     sent = [
-        _msg(sender=ME, to="Dana Whitfield <dana.whitfield@acme.example>",
-             subject="Thank you — Backend Engineer interview", when=_at(16, 18), mid="ty1@example.com",
-             body="Hi Dana, thank you for today."),
-        _msg(sender=ME, to="Priya Raman <priya.raman@initech.example>",
-             subject="Thank you for today", when=_at(18, 17), mid="ty3@example.com",
-             body="Hi Priya, thank you for the conversation about the data platform."),
-        _msg(sender=ME, to="Lee Novak <lee.novak@umbrella.example>",
-             subject="Thank you", when=_at(19, 17), mid="ty4@example.com",
-             body="Hi Lee, thanks for walking me through the platform team."),
+        _msg(
+            sender=ME,
+            to="Dana Whitfield <dana.whitfield@acme.example>",
+            subject="Thank you — Backend Engineer interview",
+            when=_at(16, 18),
+            mid="ty1@example.com",
+            body="Hi Dana, thank you for today.",
+        ),
+        _msg(
+            sender=ME,
+            to="Priya Raman <priya.raman@initech.example>",
+            subject="Thank you for today",
+            when=_at(18, 17),
+            mid="ty3@example.com",
+            body="Hi Priya, thank you for the conversation about the data platform.",
+        ),
+        _msg(
+            sender=ME,
+            to="Lee Novak <lee.novak@umbrella.example>",
+            subject="Thank you",
+            when=_at(19, 17),
+            mid="ty4@example.com",
+            body="Hi Lee, thanks for walking me through the platform team.",
+        ),
     ]
     return {"INBOX": inbox, "Sent": sent, "Drafts": []}
 
@@ -183,12 +225,16 @@ def run_demo(keep: Path | None = None) -> str:
         if drafted:
             first = drafted[0]
             assert first.message is not None
-            out.append(f"--- the {first.stage} draft for {first.company}, as your mail client shows it ---")
+            out.append(
+                f"--- the {first.stage} draft for {first.company}, as your mail client shows it ---"
+            )
             out.append(_readable(first.message))
             out.append("--- end of draft ---")
         out.append("")
         out.append(
-            f"kept in {root}" if keep else "the throw-away Maildir was removed; use --keep DIR to keep it"
+            f"kept in {root}"
+            if keep
+            else "the throw-away Maildir was removed; use --keep DIR to keep it"
         )
         return "\n".join(out) + "\n"
     finally:

@@ -13,13 +13,14 @@ from typing import Literal
 from followup.compose import choose_recipient, compose_draft, thread_context
 from followup.config import Config, Interview
 from followup.errors import MailboxUnreachable, StateError
+from followup.faults import fault_point
 from followup.mailbox import Mailbox
 from followup.matching import ThreadIndex, match_all
 from followup.model import Match, MessageMeta
 from followup.planner import InterviewFacts, InterviewPlan, StagePlan, plan_all
 from followup.schedule import BusinessCalendar
+from followup.store import Store, StoredMessage
 from followup.templates import TemplateError
-from followup.store import StoredMessage, Store
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,9 @@ log = logging.getLogger(__name__)
 # conversation that led to it (and its Message-IDs) is known as thread context.
 LOOKBACK = dt.timedelta(days=30)
 
-Outcome = Literal["drafted", "would-draft", "found-existing", "withdrawn", "kept", "skipped", "failed"]
+Outcome = Literal[
+    "drafted", "would-draft", "found-existing", "withdrawn", "kept", "skipped", "failed"
+]
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,20 @@ def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleRe
             log.warning("%s/%s: %s", mailbox.account, folder, warning)
             report.warnings.append(f"{mailbox.account}/{folder}: {warning}")
         store.save_fetch(
-            mailbox.account, folder, role, result.messages, result.cursor,
-            synced_since if cursor is not None else since, reset=result.reset,
+            mailbox.account,
+            folder,
+            role,
+            result.messages,
+            result.cursor,
+            synced_since if cursor is not None else since,
+            reset=result.reset,
         )
         report.new_messages += len(result.messages)
 
 
-def derive_facts(config: Config, stored: Sequence[StoredMessage]) -> tuple[list[InterviewFacts], list[Match], ThreadIndex]:
+def derive_facts(
+    config: Config, stored: Sequence[StoredMessage]
+) -> tuple[list[InterviewFacts], list[Match], ThreadIndex]:
     """Match every known message and gather, per interview, its reply and conversation."""
     metas = [s.meta for s in stored]
     matches, threads = match_all(metas, config.interviews, config.identity)
@@ -118,7 +128,9 @@ def _date_key(m: MessageMeta) -> dt.datetime:
 
 def plan_from_store(config: Config, store: Store, now: dt.datetime) -> list[InterviewPlan]:
     facts, _, _ = derive_facts(config, store.messages())
-    return plan_all(config, facts, store.stage_records(), now, BusinessCalendar.from_config(config.schedule))
+    return plan_all(
+        config, facts, store.stage_records(), now, BusinessCalendar.from_config(config.schedule)
+    )
 
 
 def run_once(
@@ -150,7 +162,9 @@ def run_once(
         for stage in plan.stages:
             if stage.action == "none":
                 continue
-            result = _act(config, plan, stage, mailboxes.get(account), account, store, now, report, dry_run)
+            result = _act(
+                config, plan, stage, mailboxes.get(account), account, store, now, report, dry_run
+            )
             report.actions.append(result)
             _log_result(result)
     if not dry_run:
@@ -162,7 +176,9 @@ def _log_result(r: ActionResult) -> None:
     log.info("%s %s for %s (%s): %s", r.outcome, r.stage, r.company, r.interview_id, r.reason)
 
 
-def build_draft(config: Config, plan: InterviewPlan, stage: StagePlan, now: dt.datetime) -> EmailMessage:
+def build_draft(
+    config: Config, plan: InterviewPlan, stage: StagePlan, now: dt.datetime
+) -> EmailMessage:
     iv: Interview = plan.interview
     convo = plan.facts.conversation
     return compose_draft(
@@ -201,16 +217,33 @@ def _act(
             return result("withdrawn" if not dry_run else "kept", f"would withdraw: {stage.reason}")
         try:
             outcome = mailbox.withdraw_draft(stage.ref)
+            fault_point("after-withdraw")
         except MailboxUnreachable as exc:
             return result("failed", str(exc))
         if outcome == "withdrawn":
-            store.record_stage(iv.id, stage.stage, "withdrawn", account=account, message_id=stage.message_id,
-                               ref=None, reason=f"withdrawn: {stage.reason}", now=now)
+            store.record_stage(
+                iv.id,
+                stage.stage,
+                "withdrawn",
+                account=account,
+                message_id=stage.message_id,
+                ref=None,
+                reason=f"withdrawn: {stage.reason}",
+                now=now,
+            )
             return result("withdrawn", stage.reason)
         # The user edited or removed it: it is theirs now; remember not to look again.
         note = "you edited it, so it stays" if outcome == "changed" else "it was already gone"
-        store.record_stage(iv.id, stage.stage, "drafted", account=account, message_id=stage.message_id, ref=None,
-                           reason=f"{stage.reason}; {note}", now=now)
+        store.record_stage(
+            iv.id,
+            stage.stage,
+            "drafted",
+            account=account,
+            message_id=stage.message_id,
+            ref=None,
+            reason=f"{stage.reason}; {note}",
+            now=now,
+        )
         return result("kept", f"{stage.reason}; {note}")
     try:
         message = build_draft(config, plan, stage, now)
@@ -219,16 +252,44 @@ def _act(
     if dry_run:
         return result("would-draft", stage.reason, message)
     try:
-        store.record_stage(iv.id, stage.stage, "intent", account=account, message_id=stage.message_id,
-                           ref=None, reason=stage.reason, now=now)
+        store.record_stage(
+            iv.id,
+            stage.stage,
+            "intent",
+            account=account,
+            message_id=stage.message_id,
+            ref=None,
+            reason=stage.reason,
+            now=now,
+        )
+        fault_point("after-intent")
         existing = mailbox.find_draft(stage.message_id)
+        fault_point("after-find")
         if existing is not None:
-            store.record_stage(iv.id, stage.stage, "drafted", account=account, message_id=stage.message_id,
-                               ref=existing, reason=f"{stage.reason} (found the draft already in Drafts)", now=now)
+            store.record_stage(
+                iv.id,
+                stage.stage,
+                "drafted",
+                account=account,
+                message_id=stage.message_id,
+                ref=existing,
+                reason=f"{stage.reason} (found the draft already in Drafts)",
+                now=now,
+            )
             return result("found-existing", stage.reason, message)
         ref = mailbox.append_draft(message)
-        store.record_stage(iv.id, stage.stage, "drafted", account=account, message_id=stage.message_id,
-                           ref=ref, reason=stage.reason, now=now)
+        fault_point("after-append")
+        store.record_stage(
+            iv.id,
+            stage.stage,
+            "drafted",
+            account=account,
+            message_id=stage.message_id,
+            ref=ref,
+            reason=stage.reason,
+            now=now,
+        )
+        fault_point("after-record")
     except MailboxUnreachable as exc:
         return result("failed", f"{exc}; will retry")
     except StateError:

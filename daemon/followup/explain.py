@@ -37,5 +37,7 @@ def explain_files(config: Config, store: Store, files: Sequence[Path]) -> list[V
             out.append(Verdict(file, None, f"not a mail message: {exc}"))
             continue
         match = classify(meta, config.interviews, config.identity, threads)
-        out.append(Verdict(file, match.interview_id if match.kind == "reply" else None, match.reason))
+        out.append(
+            Verdict(file, match.interview_id if match.kind == "reply" else None, match.reason)
+        )
     return out

@@ -10,7 +10,11 @@ import sys
 def setup_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     under_journal = bool(os.environ.get("JOURNAL_STREAM"))
-    fmt = "%(levelname)s %(name)s: %(message)s" if under_journal else "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    fmt = (
+        "%(levelname)s %(name)s: %(message)s"
+        if under_journal
+        else "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(fmt))
     try:
@@ -26,4 +30,6 @@ def setup_logging(verbosity: int) -> None:
     root.setLevel(level)
     # imapclient logs every command at DEBUG; only show them at -vvv.
     logging.getLogger("imapclient").setLevel(logging.DEBUG if verbosity >= 3 else logging.WARNING)
-    logging.getLogger("googleapiclient").setLevel(logging.WARNING if verbosity < 3 else logging.DEBUG)
+    logging.getLogger("googleapiclient").setLevel(
+        logging.WARNING if verbosity < 3 else logging.DEBUG
+    )

@@ -104,7 +104,9 @@ def is_automatic(msg: MessageMeta) -> str | None:
     local = sender.partition("@")[0]
     ats = is_ats_domain(sender.rpartition("@")[2]) if sender else False
     auto = (msg.header("auto-submitted") or "").strip()
-    if auto and auto.split(";", 1)[0].strip().lower() != "no":
+    auto_kind = auto.split(";", 1)[0].strip().lower()
+    # Everything an ATS sends is generated; only its auto-*replies* say nothing.
+    if auto and auto_kind != "no" and not (ats and auto_kind == "auto-generated"):
         kind = "bounce" if _is_bounce(msg, local) else "auto-reply"
         return f"{kind} ({_fmt_header('Auto-Submitted', auto)})"
     if _is_bounce(msg, local):
@@ -240,7 +242,7 @@ class ThreadIndex:
         return isinstance(message_id, str) and _id_key(message_id) in self._ids
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._ids) + len(self._threads)
 
 
 def _id_key(message_id: str) -> str:
@@ -316,8 +318,8 @@ def _ats_evidence(msg: MessageMeta, sender: Address, interview: Interview) -> Ev
             ATS_SUBJECT,
             f"applicant-tracking mail ({system}) whose subject names {interview.company}",
         )
-    if named == "other":
-        return None  # a named sender that is not this company: the body is not enough
+    if named == "other" and company_named_in(msg.subject, sender.name) is not None:
+        return None  # mail about the sender's own (other) company: a body mention is not enough
     pos = company_named_in(_own_text(msg.body_excerpt), interview.company)
     if pos is not None:
         # Earlier mentions are stronger: the company an ATS mail is about comes first.

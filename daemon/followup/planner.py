@@ -138,22 +138,33 @@ def _plan_stage(
     if record is not None:
         if record.state == "intent":
             if reply is not None:
-                return make("cancelled", f"{_reply_summary(reply)}; the interrupted draft is not retried")
-            return make("intent", "a draft was being written when followup stopped; finishing it", "draft")
+                return make(
+                    "cancelled", f"{_reply_summary(reply)}; the interrupted draft is not retried"
+                )
+            return make(
+                "intent", "a draft was being written when followup stopped; finishing it", "draft"
+            )
         if record.state == "drafted" and record.ref and reply is not None and not iv.closed:
-            return make("drafted", f"{_reply_summary(reply)} after the draft was written", "withdraw")
+            return make(
+                "drafted", f"{_reply_summary(reply)} after the draft was written", "withdraw"
+            )
         return make(record.state, record.reason)
     if iv.closed:
         return make("skipped", "the interview is marked closed in the config")
     if reply is not None:
-        return make("cancelled", f"{_reply_summary(reply)}, so no {stage.replace('_', '-')} note is needed")
+        return make(
+            "cancelled", f"{_reply_summary(reply)}, so no {stage.replace('_', '-')} note is needed"
+        )
     if stage == "thank_you":
         assert due is not None
         wrote = _first_followup(facts, iv.started_at)
         if wrote is not None and wrote.date is not None:
             return make("skipped", f"you already wrote to {iv.company} on {wrote.date:%Y-%m-%d}")
         if now >= due + THANK_YOU_EXPIRY:
-            return make("skipped", f"more than 48 h past its due time {_fmt(due)}: a late thank-you is worse than none")
+            return make(
+                "skipped",
+                f"more than 48 h past its due time {_fmt(due)}: a late thank-you is worse than none",
+            )
     elif stage == "check_in":
         promised = iv.reply_promised_by
         if promised is not None:

@@ -15,7 +15,9 @@ def _when(t: dt.datetime | None) -> str:
 
 
 def status_json(
-    now: dt.datetime, plans: Sequence[InterviewPlan], health: Mapping[str, tuple[bool, str, dt.datetime]]
+    now: dt.datetime,
+    plans: Sequence[InterviewPlan],
+    health: Mapping[str, tuple[bool, str, dt.datetime]],
 ) -> dict[str, Any]:
     interviews = []
     for p in plans:
@@ -54,7 +56,9 @@ def status_json(
 
 
 def render_status(
-    now: dt.datetime, plans: Sequence[InterviewPlan], health: Mapping[str, tuple[bool, str, dt.datetime]]
+    now: dt.datetime,
+    plans: Sequence[InterviewPlan],
+    health: Mapping[str, tuple[bool, str, dt.datetime]],
 ) -> str:
     lines = [f"as of {_when(now)} ({now.tzinfo})", ""]
     for name, (ok, detail, at) in sorted(health.items()):

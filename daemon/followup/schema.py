@@ -46,16 +46,6 @@ WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun
 ACCOUNT_TYPES: tuple[str, ...] = ("imap", "gmail", "maildir")
 SECURITY_MODES: tuple[str, ...] = ("tls", "starttls", "none")
 
-# Mail providers anyone can sign up with: a contact there says nothing about the company.
-FREE_MAIL_DOMAINS = frozenset(
-    """
-    aol.com fastmail.com fastmail.fm gmail.com googlemail.com gmx.com gmx.de gmx.net
-    hey.com hotmail.com hotmail.co.uk icloud.com live.com mac.com mail.com me.com
-    msn.com outlook.com pm.me proton.me protonmail.com qq.com tutanota.com web.de
-    yahoo.com yahoo.co.uk yandex.com yandex.ru zoho.com
-    """.split()  # noqa: SIM905 (a word list reads better than 29 quoted lines)
-)
-
 
 class _Required:
     """Marker default: the key must be present."""
@@ -536,7 +526,7 @@ def starter_config(
     if account_type not in ACCOUNT_TYPES:
         raise ValueError(f"unknown account type {account_type!r}")
     out = [
-        "# followup configuration. Every key is described in config.example.toml.",
+        "# followup configuration. Uncomment a key to change its default.",
         "# Secrets never go here: use `followup auth NAME`, password_command or",
         "# $CREDENTIALS_DIRECTORY.",
         "",

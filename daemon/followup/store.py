@@ -249,7 +249,9 @@ class Store:
         try:
             with self._tx() as db:
                 if reset:
-                    db.execute("DELETE FROM messages WHERE account=? AND folder=?", (account, folder))
+                    db.execute(
+                        "DELETE FROM messages WHERE account=? AND folder=?", (account, folder)
+                    )
                 db.executemany(
                     "INSERT OR REPLACE INTO messages (account, folder, uid, role, message_id, date, meta)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -322,7 +324,12 @@ class Store:
             raise StateError(_state_problem(self.path, exc)) from exc
 
     def log_event(
-        self, now: dt.datetime, kind: str, detail: str, interview_id: str | None = None, stage: str | None = None
+        self,
+        now: dt.datetime,
+        kind: str,
+        detail: str,
+        interview_id: str | None = None,
+        stage: str | None = None,
     ) -> None:
         try:
             with self._tx() as db:
@@ -337,7 +344,9 @@ class Store:
         """Remember the last sync outcome per account, for ``status`` and ``check``."""
         try:
             with self._tx() as db:
-                old = db.execute("SELECT ok, detail FROM account_health WHERE account=?", (account,)).fetchone()
+                old = db.execute(
+                    "SELECT ok, detail FROM account_health WHERE account=?", (account,)
+                ).fetchone()
                 db.execute(
                     "INSERT OR REPLACE INTO account_health (account, ok, detail, at) VALUES (?, ?, ?, ?)",
                     (account, int(ok), detail, now.isoformat()),
@@ -345,7 +354,11 @@ class Store:
                 if old is None or (bool(old[0]), old[1]) != (ok, detail):
                     db.execute(
                         "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, NULL, NULL, ?, ?)",
-                        (now.isoformat(), "account-ok" if ok else "account-error", f"{account}: {detail}"),
+                        (
+                            now.isoformat(),
+                            "account-ok" if ok else "account-error",
+                            f"{account}: {detail}",
+                        ),
                     )
         except sqlite3.Error as exc:
             raise StateError(_state_problem(self.path, exc)) from exc
@@ -356,7 +369,8 @@ class Store:
 
     def events(self, limit: int = 100) -> list[Event]:
         rows = self._db.execute(
-            "SELECT at, interview_id, stage, kind, detail FROM events ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT at, interview_id, stage, kind, detail FROM events ORDER BY id DESC LIMIT ?",
+            (limit,),
         )
         return [Event(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 

@@ -113,7 +113,6 @@ class DovecotServer:
         self._proc: subprocess.Popen[bytes] | None = None
         for sub in ("run", "state", "mail", "home"):
             (self.dir / sub).mkdir()
-        (self.dir / "passwd").write_text("")
         key_file = None
         if tls:
             self.cert_file, key_file = make_self_signed_cert(self.dir)
@@ -142,8 +141,8 @@ default_internal_group = nogroup
 default_login_user = nobody
 mail_location = maildir:{d}/mail/%u
 passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {d}/passwd
+  driver = static
+  args = password=pw-%n
 }}
 userdb {{
   driver = static
@@ -240,12 +239,17 @@ namespace inbox {{
 
     # users and mail -----------------------------------------------------------------
 
-    def add_user(self, password: str = "secret") -> str:
-        """A new user with an empty mailbox; returns the login name."""
-        user = f"user{next(self._users)}@example.test"
-        with (self.dir / "passwd").open("a") as fh:
-            fh.write(f"{user}:{{PLAIN}}{password}\n")
-        return user
+    def add_user(self) -> str:
+        """A new user with an empty mailbox; returns the login name.
+
+        Passwords come from a static passdb (``pw-<local part>``): Dovecot's passwd-file
+        is not reliably re-read when users are appended within the same second.
+        """
+        return f"user{next(self._users)}@example.test"
+
+    @staticmethod
+    def password(user: str) -> str:
+        return "pw-" + user.partition("@")[0]
 
     def maildir(self, user: str) -> Path:
         return self.dir / "mail" / user
@@ -253,10 +257,10 @@ namespace inbox {{
     def chown_mail(self) -> None:
         self._chown()
 
-    def client(self, user: str, password: str = "secret") -> IMAPClient:
+    def client(self, user: str) -> IMAPClient:
         """A plain IMAP session as the user's own mail client would open it."""
         client = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=10)
-        client.login(user, password)
+        client.login(user, self.password(user))
         return client
 
     def folder(self, name: str) -> str:
@@ -275,7 +279,7 @@ namespace inbox {{
             "port": self.port,
             "security": "none",
             "username": user,
-            "password_command": "printf secret",
+            "password_command": f"printf %s {self.password(user)}",
             "timeout": 10.0,
         }
         values.update(overrides)
@@ -320,7 +324,9 @@ class ImapHarness:
         with self.server.client(self.user) as client:
             for name in ("INBOX", "Sent", "Drafts"):
                 client.select_folder(self.server.folder(name), readonly=True)
-                fetched = client.fetch("1:*", ["FLAGS", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+                fetched = client.fetch(
+                    client.search(), ["FLAGS", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+                )
                 for data in fetched.values():
                     header = next(v for k, v in data.items() if k.startswith(b"BODY["))
                     names = {f.decode().lower() for f in data[b"FLAGS"]}
@@ -332,7 +338,7 @@ class ImapHarness:
     def drafts(self) -> list[bytes]:
         with self.server.client(self.user) as client:
             client.select_folder(self.server.folder("Drafts"), readonly=True)
-            fetched = client.fetch("1:*", ["BODY.PEEK[]"])
+            fetched = client.fetch(client.search(), ["BODY.PEEK[]"])
             return [bytes(data[b"BODY[]"]) for _, data in sorted(fetched.items())]
 
     def delete(self, folder: str, message_id: str) -> None:

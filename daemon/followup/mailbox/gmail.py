@@ -109,17 +109,24 @@ class GmailMailbox:
     def _credentials(self) -> Credentials:
         try:
             info = json.loads(self._load_token())
-            creds = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))
+            creds = cast(
+                Credentials,
+                Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+                    info, scopes=list(SCOPES)
+                ),
+            )
         except (ValueError, TypeError, AttributeError) as exc:
             raise self._reauth(f"the stored token is unusable: {exc}") from exc
         # google-auth always refreshes at Google; with a custom API endpoint (a test
         # server or a proxy) the token's own token_uri is honoured as well.
         if self._config.api_endpoint and isinstance(info.get("token_uri"), str):
-            creds = creds.with_token_uri(info["token_uri"])
+            creds = cast(Credentials, creds.with_token_uri(info["token_uri"]))
         return creds
 
     def _reauth(self, why: str = "the token was revoked or expired") -> AuthError:
-        return AuthError(f"Gmail account {self.account} needs `followup auth {self.account}` ({why})")
+        return AuthError(
+            f"Gmail account {self.account} needs `followup auth {self.account}` ({why})"
+        )
 
     def _translate(self, exc: Exception) -> Exception:
         """Map library failures to followup's errors (retries already happened)."""
@@ -372,9 +379,7 @@ class GmailMailbox:
         candidates += reversed(_ID_RE.findall(str(message.get("References", ""))))
         for rfc_id in dict.fromkeys(candidates):
             answer = self._must(
-                self._gmail()
-                .messages()
-                .list(userId="me", q=f"rfc822msgid:{rfc_id}", maxResults=1)
+                self._gmail().messages().list(userId="me", q=f"rfc822msgid:{rfc_id}", maxResults=1)
             )
             for found in answer.get("messages", []):
                 return str(found["threadId"])
@@ -383,7 +388,9 @@ class GmailMailbox:
     def withdraw_draft(self, ref: str) -> WithdrawOutcome:
         draft_id, _, created_id = ref.partition(":")
         drafts = self._gmail().drafts()
-        current = self._call(drafts.get(userId="me", id=draft_id, format="minimal"), missing_ok=True)
+        current = self._call(
+            drafts.get(userId="me", id=draft_id, format="minimal"), missing_ok=True
+        )
         if current is None:
             return "gone"
         if current.get("message", {}).get("id") != created_id:

@@ -174,7 +174,7 @@ class ImapMailbox:
         elif fresh:
             uids = sorted(client.search(["SINCE", since]))
             for batch in batches(uids, FETCH_BATCH):
-                fetched.update(client.fetch(batch, [HEADER_ITEM]))
+                fetched.update(_fetch_range(client, uid_set(batch), [HEADER_ITEM]))
         elif uidnext is None or uidnext > floor + 1:
             fetched = _fetch_range(client, f"{floor + 1}:*", [HEADER_ITEM])
         new = {uid: data for uid, data in fetched.items() if uid > floor}
@@ -222,7 +222,7 @@ class ImapMailbox:
                 wanted.append(uid)
         out: dict[int, bytes] = {}
         for batch in batches(sorted(wanted), FETCH_BATCH):
-            for uid, data in client.fetch(batch, [BODY_ITEM]).items():
+            for uid, data in _fetch_range(client, uid_set(batch), [BODY_ITEM]).items():
                 body = fetch_item(data, b"BODY[TEXT]")
                 if body is not None:
                     out[uid] = body
@@ -330,10 +330,10 @@ class ImapMailbox:
 
 
 def _fetch_range(client: Any, seqset: str, items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
-    """``UID FETCH <seqset>`` for a range such as ``41:*``.
+    """``UID FETCH <seqset>`` for ranges such as ``41:*`` or ``3:90,95``.
 
-    imapclient's ``fetch`` only keeps results for the UIDs it was given as numbers, so
-    an open range goes through the underlying imaplib object; one command either way.
+    imapclient's ``fetch`` only keeps results for the UIDs it was given one by one, so
+    compact and open ranges go through the underlying imaplib object.
     """
     imap = client._imap
     tag = imap._command("UID", "FETCH", seqset, "(" + " ".join(items) + ")")

@@ -99,7 +99,7 @@ class Connection:
         )
 
     def _delay(self, attempt: int) -> float:
-        cap = min(self.max_delay, self.base_delay * (2**attempt))
+        cap = min(self.max_delay, self.base_delay * (2.0**attempt))
         return cap * (0.5 + random.random() / 2)
 
     def drop(self) -> None:

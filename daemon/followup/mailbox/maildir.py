@@ -150,7 +150,7 @@ class MaildirMailbox:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
+        tmp.chmod(0o600)
         final = path / "cur" / f"{key}:2,D"
         os.link(tmp, final)
         tmp.unlink()

@@ -1,0 +1,70 @@
+"""`followup auth` for Gmail: the installed-app OAuth flow with a loopback redirect.
+
+The browser may be on another machine (a headless server), so the URL is handed to
+``say`` together with the SSH port-forward that makes the loopback redirect work there.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from google_auth_oauthlib.flow import InstalledAppFlow
+
+from followup.config import AccountConfig
+from followup.errors import UserError
+from followup.mailbox.gmail import SCOPES
+
+Say = Callable[[str], None]
+
+
+class _AnnouncingFlow(InstalledAppFlow):  # type: ignore[misc]
+    """Hands the consent URL to ``say`` instead of printing it (daemon code never prints)."""
+
+    say: Say = staticmethod(lambda _text: None)
+
+    def authorization_url(self, **kwargs: Any) -> tuple[str, str]:
+        url, state = super().authorization_url(**kwargs)
+        port = urllib.parse.urlsplit(self.redirect_uri).port
+        self.say(f"Open this URL in a browser and allow access:\n\n    {url}\n")
+        self.say(
+            "On a machine without a browser, forward the redirect port first, from the "
+            f"computer with the browser: ssh -N -L {port}:localhost:{port} <this-host>"
+        )
+        return str(url), str(state)
+
+
+def run_oauth_flow(
+    account: AccountConfig,
+    store: Callable[[str, str], None],
+    say: Say,
+    *,
+    port: int = 0,
+    timeout_seconds: int | None = 600,
+) -> None:
+    """Ask the user for consent (readonly + compose scopes) and store the token JSON."""
+    if account.client_secrets_file is None:
+        raise UserError(
+            f"Gmail account {account.name} needs client_secrets_file: the OAuth client JSON "
+            "downloaded from the Google Cloud console (type: Desktop app)"
+        )
+    path = account.client_secrets_file.expanduser()
+    if not path.is_file():
+        raise UserError(f"Gmail account {account.name}: client_secrets_file {path} not found")
+    flow = _AnnouncingFlow.from_client_secrets_file(str(path), scopes=list(SCOPES))
+    flow.say = say
+    creds = flow.run_local_server(
+        host="localhost",
+        port=port,
+        open_browser=False,
+        authorization_prompt_message=None,
+        success_message="followup is authorized. You can close this tab.",
+        timeout_seconds=timeout_seconds,
+        access_type="offline",
+        prompt="consent",
+    )
+    if not creds.refresh_token:
+        raise UserError(f"Gmail account {account.name}: Google sent no refresh token; try again")
+    store(account.name, creds.to_json())
+    say(f"Gmail account {account.name} is authorized.")
