@@ -10,17 +10,16 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 import pytest
-from support.dovecot import (  # noqa: F401
-    DovecotServer,
-    Layout,
-    dovecot_dotted,
-    dovecot_server,
-)
 
 from followup.errors import AuthError, MailboxUnreachable
 from followup.mailbox import Mailbox
 from followup.mailbox.imap import ImapMailbox
 from followup.mailbox.imap_parse import Cursor
+from support.dovecot import (
+    DovecotServer,
+    _free_port,
+    dovecot_dotted_fixture,  # noqa: F401 - the dovecot_dotted fixture
+)
 
 pytestmark = pytest.mark.imap
 
@@ -389,8 +388,6 @@ def test_a_failing_password_command_is_an_auth_error_for_that_account(
 def test_an_unreachable_server_is_retried_with_backoff_then_reported(
     dovecot_server: DovecotServer, user: str
 ) -> None:
-    from support.dovecot import _free_port
-
     delays: list[float] = []
     account = dovecot_server.account(user, port=_free_port())
     box = ImapMailbox(account, attempts=4, sleep=delays.append)

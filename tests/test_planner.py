@@ -49,7 +49,9 @@ def msg(when: dt.datetime, sender: Address, mid: str = "m") -> MessageMeta:
     return MessageMeta(message_id=mid, date=when, sender=sender)
 
 
-def states(facts: InterviewFacts, now: dt.datetime, records: dict | None = None) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]
+def states(
+    facts: InterviewFacts, now: dt.datetime, records: dict | None = None
+) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]
     plan = plan_interview(config(facts.interview), facts, records or {}, now, CAL)
     return {s.stage: (s.state, s.action) for s in plan.stages}
 
@@ -96,18 +98,27 @@ def test_a_reply_cancels_every_stage_that_was_not_written() -> None:
 def test_a_reply_after_a_written_draft_asks_for_its_withdrawal() -> None:
     record = StageRecord("acme", "check_in", "drafted", "m", "mid", "ref-1", "due", at(27, 9))
     facts = InterviewFacts(IV, reply=msg(at(27, 11), DANA))
-    assert states(facts, at(27, 12), {("acme", "check_in"): record})["check_in"] == ("drafted", "withdraw")
+    assert states(facts, at(27, 12), {("acme", "check_in"): record})["check_in"] == (
+        "drafted",
+        "withdraw",
+    )
 
 
 def test_a_draft_whose_ref_was_forgotten_is_never_withdrawn() -> None:
     record = StageRecord("acme", "check_in", "drafted", "m", "mid", None, "kept", at(27, 9))
     facts = InterviewFacts(IV, reply=msg(at(27, 11), DANA))
-    assert states(facts, at(27, 12), {("acme", "check_in"): record})["check_in"] == ("drafted", "none")
+    assert states(facts, at(27, 12), {("acme", "check_in"): record})["check_in"] == (
+        "drafted",
+        "none",
+    )
 
 
 def test_an_interrupted_draft_is_finished_on_the_next_cycle() -> None:
     record = StageRecord("acme", "check_in", "intent", "m", "mid", None, "due", at(27, 9))
-    assert states(InterviewFacts(IV), at(27, 10), {("acme", "check_in"): record})["check_in"] == ("intent", "draft")
+    assert states(InterviewFacts(IV), at(27, 10), {("acme", "check_in"): record})["check_in"] == (
+        "intent",
+        "draft",
+    )
 
 
 def test_the_check_in_is_skipped_when_the_user_already_followed_up_after_the_promise() -> None:
@@ -134,5 +145,7 @@ def test_a_closed_interview_does_nothing_more() -> None:
 def test_an_interview_whose_stages_are_all_settled_is_done() -> None:
     only = replace(IV, stages=("check_in",))
     record = StageRecord("acme", "check_in", "drafted", "m", "mid", "r", "due", at(27, 9))
-    plan = plan_interview(config(only), InterviewFacts(only), {("acme", "check_in"): record}, at(30), CAL)
+    plan = plan_interview(
+        config(only), InterviewFacts(only), {("acme", "check_in"): record}, at(30), CAL
+    )
     assert plan.state == "done"

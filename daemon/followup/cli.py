@@ -100,6 +100,7 @@ def main(ctx: click.Context, config_arg: str | None, verbose: int) -> None:
 @click.pass_obj
 def init(obj: Context) -> None:
     """Write a starter config; never overwrites an existing file."""
+    from followup.config_check import system_timezone
     from followup.schema import starter_config
 
     path = obj.config_path()
@@ -108,7 +109,7 @@ def init(obj: Context) -> None:
         sys.exit(1)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as fh:
-        fh.write(starter_config())
+        fh.write(starter_config(timezone=system_timezone()))
     path.chmod(0o600)
     click.echo(f"wrote {path}\nedit it, then run: followup check")
 

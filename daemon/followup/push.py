@@ -74,7 +74,8 @@ class PushWatcher:
                     log.info("account %s: IDLE connection is back", name)
                     self._on_mail(name)  # mail may have arrived while we were away
                     lost = False
-                log.debug("account %s: watching %s with IDLE", name, folder)
+                log.info("account %s: waiting for new mail in %s with IDLE", name, folder)
+                instant = 0
                 while not self._stop.is_set():
                     started = time.monotonic()
                     changed = idle(folder, self._idle_timeout)
@@ -84,8 +85,16 @@ class PushWatcher:
                     if changed:
                         log.debug("account %s: the server announced new mail", name)
                         self._on_mail(name)
+                        instant = 0
                     elif time.monotonic() - started < 1.0:
-                        self._stop.wait(1.0)  # never spin if the backend returns at once
+                        # An immediate "nothing" means the server has no IDLE.
+                        instant += 1
+                        if instant >= GIVE_UP_AFTER:
+                            log.info(
+                                "account %s: the server does not support IDLE; polling only", name
+                            )
+                            return
+                        self._stop.wait(1.0)
             except (MailboxUnreachable, OSError) as exc:
                 lost = True
                 log.warning(

@@ -22,9 +22,10 @@ _lock = threading.Lock()
 _LOGIN_RE = re.compile(r"\b(LOGIN|AUTHENTICATE)\b[^\r\n]*")  # IMAP verbs are upper-case
 _KEY_VALUE_RE = re.compile(
     r"""(?P<key>["']?(?:password|passwd|pass|secret|token|access_token|refresh_token|"""
-    r"""client_secret|api_key|authorization)["']?\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&}]+)""",
+    r"""client_secret|api_key)["']?\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&}]+)""",
     re.IGNORECASE,
 )
+_AUTH_HEADER_RE = re.compile(r"""(authorization["']?\s*[:=]\s*)[^\r\n,}]*""", re.IGNORECASE)
 _BEARER_RE = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 _MIN_SECRET = 4  # shorter strings would mask innocent words
 
@@ -45,6 +46,7 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, MASK)
     text = _LOGIN_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = _AUTH_HEADER_RE.sub(lambda m: f"{m.group(1)}{MASK}", text)
     text = _KEY_VALUE_RE.sub(lambda m: f"{m.group('key')}{MASK}", text)
     return _BEARER_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
 

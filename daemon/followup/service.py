@@ -21,6 +21,7 @@ from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -47,8 +48,27 @@ log = logging.getLogger(__name__)
 RECONCILE_EVERY = 60.0  # seconds; bounds how late a deadline can be after suspend or a clock jump
 RETRY_MIN = 60.0  # first retry of a due draft whose account failed
 STUCK_AFTER = 15 * 60.0  # a step running this long stops the watchdog pings, so systemd restarts us
+MAIN_LOOP_TICK = 1.0  # seconds; see _Scheduler
 STOP_GRACE = 60.0  # how long the main thread waits for the runner to finish its step on exit
 _JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+
+
+class _Scheduler(BlockingScheduler):  # type: ignore[misc]
+    """A ``BlockingScheduler`` whose main loop wakes at least every second.
+
+    Python runs signal handlers only in the main thread, and only once it wakes up; the
+    kernel may deliver SIGTERM to any other thread, leaving the main thread asleep until
+    its next job. The short wait bounds how late a signal handler can run.
+    """
+
+    def _main_loop(self) -> None:
+        wait_seconds: float | None = MAIN_LOOP_TICK
+        while self.state != STATE_STOPPED:
+            self._event.wait(
+                MAIN_LOOP_TICK if wait_seconds is None else min(wait_seconds, MAIN_LOOP_TICK)
+            )
+            self._event.clear()
+            wait_seconds = self._process_jobs()
 
 
 def status_line(
@@ -91,7 +111,7 @@ class Daemon:
         self.clock = clock
         self.dry_run = dry_run
         self.notifier = notifier
-        self.scheduler = BlockingScheduler(
+        self.scheduler = _Scheduler(
             timezone=dt.UTC,
             job_defaults=dict(_JOB_DEFAULTS),
             executors={"default": ThreadPoolExecutor(2)},
@@ -340,9 +360,11 @@ class Daemon:
         self._mailboxes[account.name] = box
         return box
 
-    def _account_failed(self, name: str, why: str, store: Store, now: dt.datetime) -> None:
+    def _account_failed(
+        self, name: str, why: str, store: Store, now: dt.datetime, *, logged: bool = False
+    ) -> None:
         """Log, record, and drop the connection so the next step opens a fresh one."""
-        if self._errors.get(name) != why:
+        if not logged and self._errors.get(name) != why:
             log.error("account %s: %s", name, why)
         self._errors[name] = why
         store.set_account_health(name, False, why, now)
@@ -376,7 +398,9 @@ class Daemon:
         for name in boxes:
             if name in failed:
                 why = report.account_errors.get(name) or "writing a draft failed"
-                self._account_failed(name, why, store, report.now)
+                self._account_failed(
+                    name, why, store, report.now, logged=name in report.account_errors
+                )
             else:
                 self._account_ok(name)
         if any(s.action != "none" for p in report.plans for s in p.stages):

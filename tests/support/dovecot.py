@@ -7,6 +7,7 @@ system service.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -19,6 +20,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,27 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def _descendants(pid: int) -> list[int]:
+    """Process ids below ``pid``, read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        kids = [child for child, ppid in parents.items() if ppid == parent]
+        found += kids
+        frontier += kids
+    return found
 
 
 def _ensure_dovecot_installed() -> None:
@@ -213,8 +236,10 @@ namespace inbox {{
         raise RuntimeError(f"dovecot did not start:\n{self.log()}")
 
     def stop(self) -> None:
+        """Stop the server and every session process it started (as a real restart does)."""
         if self._proc is None:
             return
+        children = _descendants(self._proc.pid)
         self._proc.send_signal(signal.SIGTERM)
         try:
             self._proc.wait(timeout=10)
@@ -224,6 +249,9 @@ namespace inbox {{
         if self._proc.stderr:
             self._proc.stderr.close()
         self._proc = None
+        for pid in children:  # session processes can outlive the master
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def restart(self) -> None:
         self.stop()
@@ -315,9 +343,12 @@ class ImapHarness:
         return mailbox
 
     def deliver(self, folder: str, raw: bytes, flags: Sequence[str] = ()) -> None:
+        """Delivered "when it was sent": the internal date follows the Date header."""
+        date = BytesHeaderParser().parsebytes(raw).get("Date")
+        when = parsedate_to_datetime(str(date)) if date else None
         with self.server.client(self.user) as client:
             imap_flags = [_FLAG_TO_IMAP[f] for f in flags]
-            client.append(self.server.folder(folder), raw, flags=imap_flags)
+            client.append(self.server.folder(folder), raw, flags=imap_flags, msg_time=when)
 
     def flags(self) -> dict[str, frozenset[str]]:
         out: dict[str, frozenset[str]] = {}
@@ -365,8 +396,8 @@ def dovecot_server() -> Iterator[DovecotServer]:
     server.close()
 
 
-@pytest.fixture(scope="session")
-def dovecot_dotted() -> Iterator[DovecotServer]:
+@pytest.fixture(scope="session", name="dovecot_dotted")
+def dovecot_dotted_fixture() -> Iterator[DovecotServer]:
     """Dovecot with an ``INBOX.`` prefix, "." separator and German special folders."""
     server = DovecotServer(
         Layout(prefix="INBOX.", separator=".", drafts="Entwürfe", sent="Gesendet")

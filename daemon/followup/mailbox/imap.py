@@ -267,12 +267,15 @@ class ImapMailbox:
     def withdraw_draft(self, ref: str) -> WithdrawOutcome:
         wanted = DraftRef.decode(ref)
         drafts = self.folders().drafts
+        tried: list[bool] = []  # set once the removal was sent: a retry then sees it done
         outcome: WithdrawOutcome = self._run(
-            "withdraw a draft", lambda c: self._withdraw(c, drafts, wanted)
+            "withdraw a draft", lambda c: self._withdraw(c, drafts, wanted, tried)
         )
         return outcome
 
-    def _withdraw(self, client: Any, drafts: str, wanted: DraftRef) -> WithdrawOutcome:
+    def _withdraw(
+        self, client: Any, drafts: str, wanted: DraftRef, tried: list[bool]
+    ) -> WithdrawOutcome:
         state = client.select_folder(drafts, readonly=False)  # the one read-write select
         candidates: list[int] = []
         if int(state[b"UIDVALIDITY"]) == wanted.uidvalidity:
@@ -286,7 +289,7 @@ class ImapMailbox:
             if raw is not None and content_digest(raw) == wanted.digest
         ]
         if not present:
-            return "gone"
+            return "withdrawn" if tried else "gone"
         if not same:
             return "changed"
         if not client.has_capability("UIDPLUS"):
@@ -297,6 +300,7 @@ class ImapMailbox:
                 wanted.message_id,
             )
             return "changed"
+        tried.append(True)
         client.add_flags(same[:1], [DELETED], silent=True)
         client.uid_expunge(same[:1])
         return "withdrawn"

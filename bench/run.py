@@ -1,0 +1,256 @@
+"""Benchmarks: what a poll, a first sync and an idle daemon cost against a real Dovecot.
+
+    python bench/run.py [--size small|full] [--json out.json]
+
+Starts its own Dovecot (tests/support/dovecot.py), fills mailboxes straight into its
+Maildir, and measures the real CLI and the in-process engine through a counting TCP
+proxy (tests/support/tcp_proxy.py). Prints ``name value unit`` rows and writes the same
+rows as JSON. The point it makes: cost follows the interview window, not the mailbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "daemon"), str(REPO / "bench")]
+
+from mailfill import fill  # noqa: E402
+from measure import (  # noqa: E402
+    Row,
+    daemon_idle_rss,
+    first_sync,
+    naive_poll,
+    no_change_poll,
+    once_peak_rss,
+    status_wall,
+)
+
+from support.dovecot import DovecotServer  # noqa: E402
+from support.tcp_proxy import TcpProxy  # noqa: E402
+
+NY = ZoneInfo("America/New_York")
+SIZES = {"small": (2_000, 10_000), "full": (10_000, 100_000)}
+IN_WINDOW = 500
+# Interview on 2026-11-16: the first sync looks back 30 days, to 2026-10-17.
+WINDOW = (dt.datetime(2026, 10, 17, tzinfo=NY), dt.datetime(2026, 11, 26, 8, tzinfo=NY))
+EXTRAPOLATE_TO = 1_000_000
+
+CONFIG = """\
+[identity]
+name = "Jordan Rivera"
+email = "jordan@example.com"
+
+[schedule]
+timezone = "America/New_York"
+holidays = "US"
+
+[daemon]
+state_dir = "{state}"
+poll_interval = "5m"
+
+[[accounts]]
+name = "mail"
+type = "imap"
+host = "127.0.0.1"
+port = {port}
+security = "none"
+username = "{user}"
+password_command = "echo {password}"
+{extra}
+[[interviews]]
+id = "acme-backend"
+company = "Acme Corp"
+role = "Backend Engineer"
+interviewed_on = 2026-11-16
+reply_promised_by = 2026-11-20
+contacts = ["Dana Whitfield <dana@acme.example>"]
+account = "mail"
+"""
+
+GMAIL = """
+[[accounts]]
+name = "gmail"
+type = "gmail"
+client_secrets_file = "{secrets}"
+token_command = "cat {token}"
+api_endpoint = "{url}"
+"""
+
+
+def write_config(
+    work: Path, name: str, port: int, user: str, password: str, extra: str = ""
+) -> Path:
+    path = work / f"{name}.toml"
+    state = work / f"{name}-state"
+    path.write_text(
+        CONFIG.format(state=state, port=port, user=user, password=password, extra=extra),
+        encoding="utf-8",
+    )
+    return path
+
+
+def linear_fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least squares ``y = a + b·x``."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    b = sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
+    return my - b * mx, b
+
+
+def extrapolated(rows: list[Row], sizes: tuple[int, ...], metric: str, unit: str) -> Row:
+    values = {r.name: r.value for r in rows}
+    points = [(float(n), float(values[metric.format(n=n)])) for n in sizes]
+    a, b = linear_fit(points)
+    name = metric.format(n="1m").replace("first_sync_1m", "first_sync_1m_extrapolated")
+    return Row(name, round(a + b * EXTRAPOLATE_TO, 3), unit)
+
+
+def prepare(server: DovecotServer, sizes: tuple[int, ...]) -> dict[int, str]:
+    users = {}
+    for n in sizes:
+        user = server.add_user()
+        fill(server.maildir(user), n, IN_WINDOW, WINDOW, seed=n)
+        users[n] = user
+    server.chown_mail()
+    for user in users.values():  # a mailbox in daily use has its server index built
+        with server.client(user) as client:
+            client.select_folder("INBOX", readonly=True)
+            client.search(["SINCE", WINDOW[0].date()])
+    return users
+
+
+def gmail_config(work: Path, port: int, user: str, password: str) -> tuple[Path, object]:
+    from support.fake_gmail import FakeGmailServer
+
+    gmail = FakeGmailServer.start()
+    for n in range(200):
+        gmail.fake.add_message(
+            (
+                f"From: News <news@list.example>\r\nTo: jordan@example.com\r\nSubject: n{n}\r\n"
+                f"Date: Tue, 24 Nov 2026 10:00:00 -0500\r\nMessage-ID: <g{n}@list.example>\r\n\r\nhi\r\n"
+            ).encode(),
+            ["INBOX"],
+        )
+    token = work / "gmail-token.json"
+    token.write_text(gmail.token_json(), encoding="utf-8")
+    secrets = work / "client_secret.json"
+    secrets.write_text('{"installed": {"client_id": "x", "client_secret": "y"}}', encoding="utf-8")
+    extra = GMAIL.format(secrets=secrets, token=token, url=gmail.url)
+    return write_config(work, "imap-gmail", port, user, password, extra), gmail
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--json", type=Path, help="also write the rows here")
+    args = parser.parse_args()
+    sizes = SIZES[args.size]
+    started = time.perf_counter()
+    rows: list[Row] = []
+    notes: list[str] = []
+    work = Path(tempfile.mkdtemp(prefix="followup-bench-"))
+    server = DovecotServer()
+    try:
+        t0 = time.perf_counter()
+        users = prepare(server, sizes)
+        rows.append(Row("fill_wall", round(time.perf_counter() - t0, 1), "s"))
+        with TcpProxy(server.port) as proxy:
+            configs = {}
+            for n in sizes:
+                user = users[n]
+                configs[n] = write_config(
+                    work, f"imap-{n}", proxy.port, user, server.password(user)
+                )
+                rows += first_sync(n, configs[n], proxy)
+                naive_bytes, naive_wall = naive_poll(n, user, server.password(user), proxy)
+                rows.append(Row(f"naive_poll_{n}_bytes_read", naive_bytes, "B"))
+                rows.append(Row(f"naive_poll_{n}_wall", round(naive_wall, 3), "s"))
+            for metric, unit in (
+                ("first_sync_{n}_bytes_read", "B"),
+                ("first_sync_{n}_engine_wall", "s"),
+                ("naive_poll_{n}_bytes_read", "B"),
+                ("naive_poll_{n}_wall", "s"),
+            ):
+                rows.append(extrapolated(rows, sizes, metric, unit))
+            big = max(sizes)
+            rows += no_change_poll(configs[big], proxy)
+            values = {r.name: r.value for r in rows}
+            poll_bytes = max(values["poll_bytes_read"], 1)
+            first = values[f"first_sync_{big}_bytes_read"]
+            rows.append(
+                Row(
+                    f"naive_over_first_sync_{big}_bytes",
+                    round(values[f"naive_poll_{big}_bytes_read"] / first, 1),
+                    "x",
+                )
+            )
+            rows.append(
+                Row(
+                    f"naive_over_followup_poll_{big}_bytes",
+                    round(values[f"naive_poll_{big}_bytes_read"] / poll_bytes, 0),
+                    "x",
+                )
+            )
+            rows.append(
+                Row(
+                    f"naive_over_followup_poll_{big}_wall",
+                    round(values[f"naive_poll_{big}_wall"] * 1000 / values["poll_wall"], 0),
+                    "x",
+                )
+            )
+            rows += status_wall(configs[big])
+            rows.append(Row("run_once_peak_rss", round(once_peak_rss(configs[big]), 1), "MiB"))
+            user = users[big]
+            try:
+                rss, hwm = daemon_idle_rss(configs[big])
+                rows.append(Row("daemon_idle_rss_imap", round(rss, 1), "MiB"))
+                rows.append(Row("daemon_peak_rss_imap", round(hwm, 1), "MiB"))
+                both, gmail = gmail_config(work, proxy.port, user, server.password(user))
+                try:
+                    rss, hwm = daemon_idle_rss(both)
+                finally:
+                    gmail.stop()  # type: ignore[attr-defined]
+                rows.append(Row("daemon_idle_rss_imap_gmail", round(rss, 1), "MiB"))
+                rows.append(Row("daemon_peak_rss_imap_gmail", round(hwm, 1), "MiB"))
+            except RuntimeError as exc:
+                notes.append(f"daemon RSS not measured ({exc}); see run_once_peak_rss")
+    finally:
+        server.close()
+        shutil.rmtree(work, ignore_errors=True)
+    rows.append(Row("bench_wall", round(time.perf_counter() - started, 1), "s"))
+    for r in rows:
+        verdict = "" if r.ok is None else f"  [{'ok' if r.ok else 'MISSED'}: target {r.target}]"
+        print(f"{r.name} {r.value:g} {r.unit}{verdict}")
+    for note in notes:
+        print(f"# {note}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "size": args.size,
+                    "sizes": list(sizes),
+                    "in_window": IN_WINDOW,
+                    "rows": [r.__dict__ for r in rows],
+                    "notes": notes,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
