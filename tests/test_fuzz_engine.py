@@ -114,7 +114,7 @@ ADDRESSES = [
 ]
 
 text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=80
+    alphabet=st.characters(exclude_categories=["Cs"]), min_size=0, max_size=80
 )  # lone surrogates cannot be written as bytes at all
 raw_bytes = st.binary(min_size=0, max_size=120)
 
