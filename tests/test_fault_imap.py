@@ -211,9 +211,8 @@ class Scenario:
     def check(self, *, settled: str | None = None, withdrawing: bool = False) -> None:
         """The invariants; ``settled`` names the state a completed clean cycle must reach.
 
-        ``withdrawing``: a withdrawal may have been cut after the server removed the draft
-        but before the state recorded it, so "drafted" with no draft is allowed until the
-        next run settles it.
+        ``withdrawing``: a withdrawal may have been cut part-way, so the state may still be
+        "withdrawing" (recorded before the removal was sent) until the next run settles it.
         """
         drafts = self.our_drafts()
         present = self.our_drafts(marked_deleted_too=True)
@@ -222,8 +221,10 @@ class Scenario:
         record = self.record()
         if record is not None:
             state, ref = record
-            if state == "drafted" and ref is not None and not withdrawing:
+            if state == "drafted" and ref is not None:
                 assert len(present) == 1, "the state says drafted but Drafts has no draft"
+            if state == "withdrawing":
+                assert withdrawing, "a withdrawal was left unfinished by a clean cycle"
             if state == "withdrawn":
                 assert drafts == [], "the state says withdrawn but the draft is still there"
         if settled == "drafted":
@@ -231,7 +232,7 @@ class Scenario:
             assert len(drafts) == 1, "a due draft was lost"
         elif settled == "withdrawn":
             assert drafts == [], "a draft survived the reply"
-            assert record is not None and record[0] in {"withdrawn", "drafted"}
+            assert record is not None and record[0] == "withdrawn"
 
     def reply(self) -> None:
         """Dana answers after the draft was written: it must be withdrawn."""
@@ -359,7 +360,7 @@ def test_a_withdrawal_whose_expunge_answer_was_lost_settles_without_a_pending_re
     scenario.cycle(LATEST)
     record = scenario.record()
     assert record is not None and record[1] is None
-    assert record[0] in {"withdrawn", "drafted"}  # engine says "drafted; already gone"
+    assert record[0] == "withdrawn"
     assert [a.outcome for a in scenario.cycle(LATEST + dt.timedelta(hours=1)).actions] == []
 
 
@@ -471,7 +472,8 @@ def test_randomized_cuts_never_duplicate_lose_or_touch_mail(
                 raise AssertionError(f"{where}: {exc}") from exc
             finally:
                 s.close()
-    assert fired >= FAULT_RUNS * 0.9, f"only {fired} of {FAULT_RUNS} cuts happened"
+    # A cut point past the end of a run's traffic (which varies a little) does not fire.
+    assert fired >= FAULT_RUNS * 0.8, f"only {fired} of {FAULT_RUNS} cuts happened"
 
 
 # --- real SIGKILLs through the CLI --------------------------------------------------------

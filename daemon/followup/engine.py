@@ -215,12 +215,25 @@ def _act(
     if stage.action == "withdraw":
         if dry_run or stage.ref is None:
             return result("withdrawn" if not dry_run else "kept", f"would withdraw: {stage.reason}")
+        retry = stage.state == "withdrawing"
         try:
+            if not retry:
+                store.record_stage(
+                    iv.id,
+                    stage.stage,
+                    "withdrawing",
+                    account=account,
+                    message_id=stage.message_id,
+                    ref=stage.ref,
+                    reason=stage.reason,
+                    now=now,
+                )
             outcome = mailbox.withdraw_draft(stage.ref)
             fault_point("after-withdraw")
         except MailboxUnreachable as exc:
             return result("failed", str(exc))
-        if outcome == "withdrawn":
+        if outcome == "withdrawn" or (outcome == "gone" and retry):
+            # Gone on a retry: our own earlier removal went through before we heard back.
             store.record_stage(
                 iv.id,
                 stage.stage,
@@ -232,7 +245,7 @@ def _act(
                 now=now,
             )
             return result("withdrawn", stage.reason)
-        # The user edited or removed it: it is theirs now; remember not to look again.
+        # The user edited, sent or removed it: it is theirs now; remember not to look again.
         note = "you edited it, so it stays" if outcome == "changed" else "it was already gone"
         store.record_stage(
             iv.id,

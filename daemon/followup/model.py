@@ -9,9 +9,13 @@ from typing import Literal
 StageName = Literal["thank_you", "check_in", "closure"]
 STAGES: tuple[StageName, ...] = ("thank_you", "check_in", "closure")
 
-# Stage states as the CLI contract names them, plus the internal "intent" (a draft is being
-# written: crash recovery looks for its Message-ID before writing again).
-StageState = Literal["scheduled", "intent", "drafted", "cancelled", "skipped", "withdrawn"]
+# Stage states as the CLI contract names them, plus two internal intents recorded before a
+# mailbox write: "intent" (a draft is being written: crash recovery looks for its
+# Message-ID first) and "withdrawing" (our draft is being removed: if it is gone on the
+# retry, we removed it ourselves).
+StageState = Literal[
+    "scheduled", "intent", "drafted", "cancelled", "skipped", "withdrawn", "withdrawing"
+]
 InterviewState = Literal["waiting", "replied", "closed", "done"]
 
 

@@ -88,7 +88,9 @@ def plan_interview(
         state = "closed"
     elif facts.reply is not None:
         state = "replied"
-    elif not states & {"scheduled", "intent"} and not any(p.action != "none" for p in plans):
+    elif not states & {"scheduled", "intent", "withdrawing"} and not any(
+        p.action != "none" for p in plans
+    ):
         state = "done"
     else:
         state = "waiting"
@@ -144,6 +146,8 @@ def _plan_stage(
             return make(
                 "intent", "a draft was being written when followup stopped; finishing it", "draft"
             )
+        if record.state == "withdrawing" and record.ref:
+            return make("withdrawing", "finishing the withdrawal of the draft", "withdraw")
         if record.state == "drafted" and record.ref and reply is not None and not iv.closed:
             return make(
                 "drafted", f"{_reply_summary(reply)} after the draft was written", "withdraw"

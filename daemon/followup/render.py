@@ -14,6 +14,11 @@ def _when(t: dt.datetime | None) -> str:
     return t.strftime("%a %Y-%m-%d %H:%M") if t else "-"
 
 
+def public_state(state: str) -> str:
+    """The contract's stage states: the internal intents show as the state they lead from."""
+    return {"intent": "scheduled", "withdrawing": "drafted"}.get(state, state)
+
+
 def status_json(
     now: dt.datetime,
     plans: Sequence[InterviewPlan],
@@ -39,8 +44,7 @@ def status_json(
                     {
                         "stage": s.stage,
                         "due": s.due.isoformat() if s.due else None,
-                        # "intent" is internal: to a user it is a draft about to be written.
-                        "state": "scheduled" if s.state == "intent" else s.state,
+                        "state": public_state(s.state),
                         "message_id": s.message_id,
                         "reason": s.reason,
                     }
@@ -78,7 +82,7 @@ def render_status(
         else:
             lines.append("  reply: none yet")
         for s in p.stages:
-            state = "scheduled" if s.state == "intent" else s.state
+            state = public_state(s.state)
             lines.append(f"  {s.stage:<10} {state:<10} {_when(s.due):<21} {s.reason}")
         lines.append("")
     return "\n".join(lines)

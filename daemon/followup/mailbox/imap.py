@@ -71,6 +71,9 @@ class ImapMailbox:
         self._cfg = account
         self._conn = Connection(account, attempts=attempts, sleep=sleep)
         self._folders: FolderInfo | None = None
+        # (connection number, folder) of the folder left EXAMINEd, so the next poll of it
+        # is a NOOP instead of a new EXAMINE (which costs the server time per message).
+        self._examined: tuple[int, str] | None = None
 
     @property
     def meter(self) -> Meter:
@@ -150,6 +153,34 @@ class ImapMailbox:
         result: FetchResult = self._run(f"read {folder}", op)
         return result
 
+    def _select(self, client: Any, folder: str, *, readonly: bool) -> Any:
+        """Every SELECT/EXAMINE goes through here, so we know what stays selected."""
+        self._examined = None
+        state = client.select_folder(folder, readonly=readonly)
+        if readonly:
+            self._examined = (self._conn.connects, folder)
+        return state
+
+    def _unchanged(self, client: Any, folder: str, old: Cursor) -> bool | None:
+        """Cheap no-change check: NOOP on the folder still examined, else STATUS.
+
+        True: nothing new. False: there may be new mail. None: no cheap answer (the big
+        watched folder is not selected), so the caller EXAMINEs it.
+        """
+        if self._examined == (self._conn.connects, folder):
+            _, responses = client.noop()
+            if not all(_is_mailbox_update(r) for r in responses):
+                return None  # e.g. "* NO" after the folder was deleted: look again
+            return not any(_announces_mail(r) or _is_expunge(r) for r in responses)
+        watched = self._folders.watched if self._folders else ()
+        if watched and folder == watched[0]:
+            return None  # re-examine it once, then stay on it
+        status = client.folder_status(folder, [b"UIDNEXT", b"UIDVALIDITY"])
+        return (
+            int(status[b"UIDVALIDITY"]) == old.uidvalidity
+            and int(status[b"UIDNEXT"]) <= old.last_uid + 1
+        )
+
     def _fetch(
         self,
         client: Any,
@@ -159,7 +190,27 @@ class ImapMailbox:
         since: dt.date,
         warnings: list[str],
     ) -> FetchResult:
-        state = client.select_folder(folder, readonly=True)  # EXAMINE: no flag can change
+        if old is not None and not bad_cursor:
+            unchanged = self._unchanged(client, folder, old)
+            if unchanged:
+                return FetchResult(messages=(), cursor=old.encode(), warnings=tuple(warnings))
+            if unchanged is False and self._examined == (self._conn.connects, folder):
+                # Still selected and the NOOP announced mail: fetch past the cursor directly.
+                fetched = _fetch_range(client, f"{old.last_uid + 1}:*", [HEADER_ITEM])
+                return self._result(
+                    client,
+                    folder,
+                    fetched,
+                    old.last_uid,
+                    old.uidvalidity,
+                    None,
+                    old.modseq,
+                    reset=False,
+                    fresh=False,
+                    since=since,
+                    warnings=warnings,
+                )
+        state = self._select(client, folder, readonly=True)  # EXAMINE: no flag can change
         uidvalidity = int(state[b"UIDVALIDITY"])
         uidnext: int | None = state.get(b"UIDNEXT")
         modseq: int | None = state.get(b"HIGHESTMODSEQ")
@@ -168,7 +219,7 @@ class ImapMailbox:
         fresh = old is None or reset
         floor = 0 if fresh or old is None else old.last_uid
 
-        fetched: dict[int, dict[bytes, Any]] = {}
+        fetched = {}
         if exists == 0:
             pass
         elif fresh:
@@ -177,6 +228,36 @@ class ImapMailbox:
                 fetched.update(_fetch_range(client, uid_set(batch), [HEADER_ITEM]))
         elif uidnext is None or uidnext > floor + 1:
             fetched = _fetch_range(client, f"{floor + 1}:*", [HEADER_ITEM])
+        return self._result(
+            client,
+            folder,
+            fetched,
+            floor,
+            uidvalidity,
+            uidnext,
+            modseq,
+            reset=reset,
+            fresh=fresh,
+            since=since,
+            warnings=warnings,
+        )
+
+    def _result(
+        self,
+        client: Any,
+        folder: str,
+        fetched: dict[int, dict[bytes, Any]],
+        floor: int,
+        uidvalidity: int,
+        uidnext: int | None,
+        modseq: int | None,
+        *,
+        reset: bool,
+        fresh: bool,
+        since: dt.date,
+        warnings: list[str],
+    ) -> FetchResult:
+        """Parse what was fetched above the cursor into messages and the next cursor."""
         new = {uid: data for uid, data in fetched.items() if uid > floor}
 
         bodies = self._ats_bodies(client, new)
@@ -233,7 +314,7 @@ class ImapMailbox:
     def find_draft(self, message_id: str) -> str | None:
         drafts = self.folders().drafts
         found: str | None = self._run(
-            "search Drafts", lambda c: _find(c, drafts, _bare_id(message_id), readonly=True)
+            "search Drafts", lambda c: self._find(c, drafts, _bare_id(message_id))
         )
         return found
 
@@ -246,14 +327,14 @@ class ImapMailbox:
         drafts = self.folders().drafts
 
         def op(client: Any) -> str:
-            existing = _find(client, drafts, message_id, readonly=True)
+            existing = self._find(client, drafts, message_id)
             if existing is not None:  # written before a crash or a lost connection
                 return existing
             response = client.append(drafts, raw, flags=[DRAFT], msg_time=when)
             placed = parse_appenduid(response)
             if placed is not None:
                 return DraftRef(placed[0], placed[1], content_digest(raw), message_id).encode()
-            again = _find(client, drafts, message_id, readonly=True)
+            again = self._find(client, drafts, message_id)
             if again is None:
                 raise MailboxUnreachable(
                     f"the draft {message_id} was appended to {drafts} on {self._conn.host} but "
@@ -276,7 +357,7 @@ class ImapMailbox:
     def _withdraw(
         self, client: Any, drafts: str, wanted: DraftRef, tried: list[bool]
     ) -> WithdrawOutcome:
-        state = client.select_folder(drafts, readonly=False)  # the one read-write select
+        state = self._select(client, drafts, readonly=False)  # the one read-write select
         candidates: list[int] = []
         if int(state[b"UIDVALIDITY"]) == wanted.uidvalidity:
             candidates.append(wanted.uid)
@@ -305,6 +386,9 @@ class ImapMailbox:
         client.uid_expunge(same[:1])
         return "withdrawn"
 
+    def _find(self, client: Any, drafts: str, message_id: str) -> str | None:
+        return _find_selected(client, self._select(client, drafts, readonly=True), message_id)
+
     # waiting ------------------------------------------------------------------------
 
     def idle_wait(self, folder: str, timeout: float) -> bool:
@@ -315,7 +399,7 @@ class ImapMailbox:
     def _idle(self, client: Any, folder: str, timeout: float) -> bool:
         if not client.has_capability("IDLE"):
             return False
-        client.select_folder(folder, readonly=True)
+        self._select(client, folder, readonly=True)
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
             left = deadline - time.monotonic()
@@ -353,8 +437,7 @@ def _search_id(client: Any, message_id: str) -> list[int]:
     return sorted(client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
 
 
-def _find(client: Any, drafts: str, message_id: str, *, readonly: bool) -> str | None:
-    state = client.select_folder(drafts, readonly=readonly)
+def _find_selected(client: Any, state: Any, message_id: str) -> str | None:
     uids = _search_id(client, message_id)
     if not uids:
         return None
@@ -377,6 +460,20 @@ def _aware_date(value: object) -> dt.datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return when if when.tzinfo is not None else None
+
+
+def _is_mailbox_update(response: Any) -> bool:
+    """The untagged responses a NOOP may carry about the selected folder."""
+    return (
+        isinstance(response, tuple)
+        and len(response) >= 2
+        and isinstance(response[0], int)
+        and response[1] in (b"EXISTS", b"RECENT", b"EXPUNGE", b"FETCH")
+    )
+
+
+def _is_expunge(response: Any) -> bool:
+    return isinstance(response, tuple) and len(response) >= 2 and response[1] == b"EXPUNGE"
 
 
 def _announces_mail(response: Any) -> bool:
