@@ -343,3 +343,35 @@ def test_demo_runs_and_shows_a_draft_and_its_reasons() -> None:
     assert "applicant-tracking" in result.stdout
     assert "--- the check_in draft for" in result.stdout
     assert "{{" not in result.stdout
+
+
+def test_a_dry_run_shows_a_withdrawal_without_doing_it(env: Env) -> None:
+    env.run(AFTER_DUE)
+    env.put("INBOX", mail("r6@acme.example", dt.datetime(2026, 11, 27, 11, tzinfo=NY)))
+    out = env.run("2026-11-27T12:00", "--dry-run")
+    assert "would-withdraw: check_in" in out.stdout
+    assert len(env.drafts()) == 1
+
+
+def test_odd_entries_in_a_maildir_do_not_stop_the_run(env: Env) -> None:
+    (env.mail / "INBOX" / "cur" / "odd:2,S").mkdir()
+    env.put("INBOX", mail("r7@acme.example", dt.datetime(2026, 11, 24, 10, tzinfo=NY)))
+    result = env.followup("run", "--once", "--now", AFTER_DUE)
+    assert result.returncode == 0, result.stderr
+    assert env.drafts() == []
+
+
+def test_a_message_without_a_date_is_dated_by_its_delivery(env: Env) -> None:
+    raw = mail("nodate@acme.example", dt.datetime(2026, 11, 24, tzinfo=NY))
+    raw = b"\r\n".join(line for line in raw.split(b"\r\n") if not line.startswith(b"Date:"))
+    path = env.put("INBOX", raw)
+    old = dt.datetime(2026, 11, 10, tzinfo=NY).timestamp()  # delivered before the interview
+    os.utime(path, (old, old))
+    env.run(AFTER_DUE)
+    assert len(env.drafts()) == 1  # a message from before the interview is not a reply
+
+
+def test_auth_for_an_unknown_account_is_a_usage_error(env: Env) -> None:
+    result = env.followup("auth", "nope")
+    assert result.returncode == 2
+    assert "no account named 'nope'" in result.stderr

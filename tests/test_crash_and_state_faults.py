@@ -144,3 +144,27 @@ def test_the_state_database_is_private_to_the_user(env: Env) -> None:
     env.run(AFTER_DUE)
     mode = (env.root / "state" / "state.sqlite3").stat().st_mode & 0o777
     assert mode == 0o600
+
+
+def test_an_interrupted_draft_is_removed_when_a_reply_arrives_before_the_next_run(env: Env) -> None:
+    from test_cli_maildir import NY, mail
+
+    assert run_killed_at(env, "after-append").returncode == -signal.SIGKILL
+    assert len(env.drafts()) == 1
+    env.put("INBOX", mail("quick@acme.example", dt.datetime(2026, 11, 27, 9, 40, tzinfo=NY)))
+    out = env.run("2026-11-27T10:00")
+    assert "interrupted draft was removed" in out.stdout
+    assert env.drafts() == []
+    assert env.stage("2026-11-27T10:00", "check_in")["state"] == "cancelled"
+    env.run("2026-11-28T10:00")
+    assert env.drafts() == []
+
+
+def test_an_interrupted_draft_is_not_finished_once_the_interview_is_closed(env: Env) -> None:
+    assert run_killed_at(env, "after-intent").returncode == -signal.SIGKILL
+    assert env.drafts() == []
+    env.config.write_text(env.config.read_text() + "closed = true\n")
+    out = env.run("2026-11-30T09:40")
+    assert "drafted: " not in out.stdout
+    assert env.drafts() == []
+    assert env.stage("2026-11-30T09:40", "check_in")["state"] == "skipped"

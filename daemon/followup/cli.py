@@ -16,7 +16,7 @@ import click
 
 from followup import __version__
 from followup.config import Config, find_config_path, load_config
-from followup.errors import EXIT_UNREACHABLE, ConfigError, FollowupError, UserError
+from followup.errors import EXIT_UNREACHABLE, FollowupError, UsageError, UserError
 from followup.logs import setup_logging
 from followup.mailbox import Mailbox, open_mailbox
 from followup.store import Store
@@ -129,6 +129,8 @@ def check(obj: Context) -> None:
             box = open_mailbox(config, account)
             try:
                 info = box.folders()
+                # A real round trip to Drafts: proves the credentials and the folder work.
+                box.find_draft("followup-check@invalid")
             finally:
                 box.close()
         except UserError as exc:
@@ -234,8 +236,8 @@ def auth(obj: Context, account_name: str) -> None:
         account = next((a for a in config.accounts if a.name == account_name), None)
         if account is None:
             names = ", ".join(a.name for a in config.accounts)
-            raise ConfigError(
-                str(config.path), [f"no account named {account_name!r}; accounts: {names}"]
+            raise UsageError(
+                f"no account named {account_name!r} in {config.path}; accounts: {names}"
             )
         from followup import credentials
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Literal
 
 from followup.compose import choose_recipient, compose_draft, thread_context
 from followup.config import Config, Interview
-from followup.errors import MailboxUnreachable, StateError
+from followup.errors import MailboxUnreachable, StateError, UserError
 from followup.faults import fault_point
 from followup.mailbox import Mailbox
 from followup.matching import ThreadIndex, match_all
@@ -29,7 +29,14 @@ log = logging.getLogger(__name__)
 LOOKBACK = dt.timedelta(days=30)
 
 Outcome = Literal[
-    "drafted", "would-draft", "found-existing", "withdrawn", "kept", "skipped", "failed"
+    "drafted",
+    "would-draft",
+    "found-existing",
+    "withdrawn",
+    "would-withdraw",
+    "kept",
+    "skipped",
+    "failed",
 ]
 
 
@@ -60,12 +67,16 @@ def sync_window_start(config: Config) -> dt.date | None:
     return (min(active) - LOOKBACK).date()
 
 
-def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleReport) -> None:
-    """Fetch what is new in the watched folders and Sent; cursors advance with the data."""
+def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleReport) -> bool:
+    """Fetch what is new in the watched folders and Sent; cursors advance with the data.
+
+    Returns False when no interview is active (the folders are still resolved, so a
+    broken account shows up even then).
+    """
     since = sync_window_start(config)
-    if since is None:
-        return
     info = mailbox.folders()
+    if since is None:
+        return False
     roles: list[tuple[str, Literal["watched", "sent"]]] = [(f, "watched") for f in info.watched]
     if info.sent:
         roles.append((info.sent, "sent"))
@@ -87,6 +98,7 @@ def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleRe
             reset=result.reset,
         )
         report.new_messages += len(result.messages)
+    return True
 
 
 def derive_facts(
@@ -149,13 +161,16 @@ def run_once(
     report = CycleReport(now=now)
     for name, mailbox in mailboxes.items():
         try:
-            sync_account(config, mailbox, store, report)
-        except MailboxUnreachable as exc:
+            synced = sync_account(config, mailbox, store, report)
+        except StateError:
+            raise
+        except UserError as exc:  # unreachable, login refused, no credentials, bad label...
             log.error("account %s: %s", name, exc)
             report.account_errors[name] = str(exc)
             store.set_account_health(name, False, str(exc), now)
         else:
-            store.set_account_health(name, True, "synced", now)
+            detail = "synced" if synced else "reachable; no active interview, nothing to sync"
+            store.set_account_health(name, True, detail, now)
     report.plans = plan_from_store(config, store, now)
     for plan in report.plans:
         account = config.account_for(plan.interview).name
@@ -193,6 +208,44 @@ def build_draft(
     )
 
 
+def _cleanup(
+    plan: InterviewPlan,
+    stage: StagePlan,
+    mailbox: Mailbox,
+    account: str,
+    store: Store,
+    now: dt.datetime,
+    dry_run: bool,
+    result: Callable[[Outcome, str], ActionResult],
+) -> ActionResult:
+    """Settle a draft that was interrupted and is no longer wanted (reply, closed, late)."""
+    if dry_run:
+        return result("would-withdraw", f"an interrupted draft is no longer wanted: {stage.reason}")
+    try:
+        ref = mailbox.find_draft(stage.message_id)
+        outcome = mailbox.withdraw_draft(ref) if ref is not None else "gone"
+    except MailboxUnreachable as exc:
+        return result("failed", f"{exc}; will retry")
+    state = stage.state
+    if outcome == "withdrawn":
+        note = "; the interrupted draft was removed"
+    elif outcome == "changed":
+        state, note = "drafted", "; the interrupted draft was kept because you changed it"
+    else:
+        note = ""
+    store.record_stage(
+        plan.interview.id,
+        stage.stage,
+        state,
+        account=account,
+        message_id=stage.message_id,
+        ref=None,
+        reason=stage.reason + note,
+        now=now,
+    )
+    return result("withdrawn" if outcome == "withdrawn" else "kept", stage.reason + note)
+
+
 def _act(
     config: Config,
     plan: InterviewPlan,
@@ -212,9 +265,11 @@ def _act(
     if mailbox is None or account in report.account_errors:
         why = report.account_errors.get(account, "no mailbox open")
         return result("skipped", f"account {account} could not be synced ({why}); will retry")
+    if stage.action == "cleanup":
+        return _cleanup(plan, stage, mailbox, account, store, now, dry_run, result)
     if stage.action == "withdraw":
         if dry_run or stage.ref is None:
-            return result("withdrawn" if not dry_run else "kept", f"would withdraw: {stage.reason}")
+            return result("would-withdraw", stage.reason)
         retry = stage.state == "withdrawing"
         try:
             if not retry:
@@ -261,7 +316,8 @@ def _act(
     try:
         message = build_draft(config, plan, stage, now)
     except TemplateError as exc:
-        return result("failed", f"the {stage.stage} template cannot be filled for {iv.id}: {exc}")
+        # Not a mailbox failure: the account stays healthy; the config needs fixing.
+        return result("skipped", f"the {stage.stage} template cannot be filled for {iv.id}: {exc}")
     if dry_run:
         return result("would-draft", stage.reason, message)
     try:
@@ -305,6 +361,4 @@ def _act(
         fault_point("after-record")
     except MailboxUnreachable as exc:
         return result("failed", f"{exc}; will retry")
-    except StateError:
-        raise
     return result("drafted", stage.reason, message)

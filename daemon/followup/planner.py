@@ -19,7 +19,8 @@ from followup.schedule import (
 )
 from followup.store import StageRecord
 
-Action = Literal["none", "draft", "withdraw"]
+# "cleanup": a draft was interrupted and is no longer wanted; remove it if it was written.
+Action = Literal["none", "draft", "withdraw", "cleanup"]
 
 
 @dataclass(frozen=True)
@@ -139,13 +140,16 @@ def _plan_stage(
     reply = facts.reply
     if record is not None:
         if record.state == "intent":
-            if reply is not None:
+            # Interrupted while writing: decide afresh. Still due → finish it (the engine
+            # looks for it in Drafts first); otherwise remove what may have been written.
+            fresh = _plan_stage(stage, iv, facts, None, due, check_in_at, mid, now)
+            if fresh.action == "draft":
                 return make(
-                    "cancelled", f"{_reply_summary(reply)}; the interrupted draft is not retried"
+                    "intent",
+                    "a draft was being written when followup stopped; finishing it",
+                    "draft",
                 )
-            return make(
-                "intent", "a draft was being written when followup stopped; finishing it", "draft"
-            )
+            return make(fresh.state, fresh.reason, "cleanup")
         if record.state == "withdrawing" and record.ref:
             return make("withdrawing", "finishing the withdrawal of the draft", "withdraw")
         if record.state == "drafted" and record.ref and reply is not None and not iv.closed:

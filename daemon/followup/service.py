@@ -31,7 +31,6 @@ from followup.engine import CycleReport, plan_from_store, run_once, sync_account
 from followup.errors import (
     EXIT_OK,
     ConfigError,
-    MailboxUnreachable,
     StateError,
     UsageError,
     UserError,
@@ -424,7 +423,9 @@ class Daemon:
         report = CycleReport(now=now)
         try:
             sync_account(self.config, box, store, report)
-        except MailboxUnreachable as exc:
+        except StateError:
+            raise
+        except UserError as exc:  # unreachable, login refused, no credentials...
             self._account_failed(name, str(exc), store, now)
             self._publish(plan_from_store(self.config, store, now), now)
             return

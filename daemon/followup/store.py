@@ -316,10 +316,7 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (interview_id, stage, state, account, message_id, ref, reason, now.isoformat()),
                 )
-                db.execute(
-                    "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, ?, ?, ?, ?)",
-                    (now.isoformat(), interview_id, stage, state, reason),
-                )
+                _insert_event(db, now, state, reason, interview_id, stage)
         except sqlite3.Error as exc:
             raise StateError(_state_problem(self.path, exc)) from exc
 
@@ -333,10 +330,7 @@ class Store:
     ) -> None:
         try:
             with self._tx() as db:
-                db.execute(
-                    "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, ?, ?, ?, ?)",
-                    (now.isoformat(), interview_id, stage, kind, detail),
-                )
+                _insert_event(db, now, kind, detail, interview_id, stage)
         except sqlite3.Error as exc:
             raise StateError(_state_problem(self.path, exc)) from exc
 
@@ -352,14 +346,8 @@ class Store:
                     (account, int(ok), detail, now.isoformat()),
                 )
                 if old is None or (bool(old[0]), old[1]) != (ok, detail):
-                    db.execute(
-                        "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, NULL, NULL, ?, ?)",
-                        (
-                            now.isoformat(),
-                            "account-ok" if ok else "account-error",
-                            f"{account}: {detail}",
-                        ),
-                    )
+                    kind = "account-ok" if ok else "account-error"
+                    _insert_event(db, now, kind, f"{account}: {detail}")
         except sqlite3.Error as exc:
             raise StateError(_state_problem(self.path, exc)) from exc
 
@@ -373,6 +361,20 @@ class Store:
             (limit,),
         )
         return [Event(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def _insert_event(
+    db: sqlite3.Connection,
+    now: dt.datetime,
+    kind: str,
+    detail: str,
+    interview_id: str | None = None,
+    stage: str | None = None,
+) -> None:
+    db.execute(
+        "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, ?, ?, ?, ?)",
+        (now.isoformat(), interview_id, stage, kind, detail),
+    )
 
 
 def _split_sql(script: str) -> Iterable[str]:

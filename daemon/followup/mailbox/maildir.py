@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import time
+from dataclasses import replace
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -82,18 +83,28 @@ class MaildirMailbox:
                 entries = os.scandir(path / sub)
             except FileNotFoundError:
                 continue
+            except OSError as exc:
+                raise self._unreachable(f"cannot list {path / sub}", exc) from exc
             with entries:
                 for entry in entries:
-                    if entry.name.startswith("."):
+                    if entry.name.startswith(".") or entry.is_dir():
                         continue
                     files[_key_of(entry.name)] = Path(entry.path)
         return files
 
-    def _read(self, file: Path) -> bytes | None:
+    def _unreachable(self, what: str, exc: OSError) -> MailboxUnreachable:
+        return MailboxUnreachable(f"{what} (account {self.account}): {exc.strerror or exc}")
+
+    def _read(self, file: Path, warnings: list[str] | None = None) -> bytes | None:
+        """The file's first bytes; None when it vanished or cannot be read (with a warning)."""
         try:
             with file.open("rb") as fh:
                 return fh.read(READ_LIMIT)
         except FileNotFoundError:  # moved by a mail client between listing and reading
+            return None
+        except OSError as exc:
+            if warnings is not None:
+                warnings.append(f"skipped {file}: {exc.strerror or exc}")
             return None
 
     def fetch_new(self, folder: str, cursor: str | None, since: dt.date) -> FetchResult:
@@ -105,7 +116,7 @@ class MaildirMailbox:
         warnings: list[str] = []
         first = cursor is None
         for key in sorted(files.keys() - seen):
-            raw = self._read(files[key])
+            raw = self._read(files[key], warnings)
             if raw is None:
                 continue
             try:
@@ -113,6 +124,8 @@ class MaildirMailbox:
             except MalformedMessage as exc:
                 warnings.append(f"skipped {files[key]}: {exc}")
                 continue
+            if meta.date is None:
+                meta = self._dated_by_delivery(meta, files[key])
             if first and meta.date is not None and meta.date.date() < since:
                 continue
             out.append(meta)
@@ -121,6 +134,15 @@ class MaildirMailbox:
             cursor=json.dumps(sorted(files.keys()), separators=(",", ":")),
             warnings=tuple(warnings),
         )
+
+    @staticmethod
+    def _dated_by_delivery(meta: MessageMeta, file: Path) -> MessageMeta:
+        """No usable Date header: the time the file was delivered is the next best date."""
+        try:
+            mtime = file.stat().st_mtime
+        except OSError:
+            return meta
+        return replace(meta, date=dt.datetime.fromtimestamp(mtime, dt.UTC))
 
     # --- drafts -----------------------------------------------------------------------
 
@@ -137,7 +159,10 @@ class MaildirMailbox:
             except MalformedMessage:
                 continue
             if meta.message_id == message_id:
-                return f"{key}:{hashlib.sha256(file.read_bytes()).hexdigest()}"
+                try:
+                    return f"{key}:{hashlib.sha256(file.read_bytes()).hexdigest()}"
+                except FileNotFoundError:
+                    return None
         return None
 
     def append_draft(self, message: EmailMessage) -> str:
@@ -146,15 +171,19 @@ class MaildirMailbox:
         data = message.as_bytes(policy=default_policy)  # Maildir files use plain newlines
         key = f"{time.time_ns()}.P{os.getpid()}.{socket.gethostname().replace('/', '_')}"
         tmp = path / "tmp" / key
-        with tmp.open("xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.chmod(0o600)
         final = path / "cur" / f"{key}:2,D"
-        os.link(tmp, final)
-        tmp.unlink()
-        _fsync_dir(path / "cur")
+        try:
+            with tmp.open("xb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            tmp.chmod(0o600)
+            os.link(tmp, final)
+            _fsync_dir(path / "cur")
+        except OSError as exc:
+            raise self._unreachable(f"cannot write a draft into {path}", exc) from exc
+        finally:
+            tmp.unlink(missing_ok=True)
         log.debug("wrote draft %s", final)
         return f"{key}:{hashlib.sha256(data).hexdigest()}"
 
@@ -167,9 +196,16 @@ class MaildirMailbox:
             data = file.read_bytes()
         except FileNotFoundError:
             return "gone"
+        except OSError as exc:
+            raise self._unreachable(f"cannot read the draft {file}", exc) from exc
         if hashlib.sha256(data).hexdigest() != digest:
             return "changed"
-        file.unlink()
+        try:
+            file.unlink()
+        except FileNotFoundError:
+            return "gone"
+        except OSError as exc:
+            raise self._unreachable(f"cannot remove the draft {file}", exc) from exc
         return "withdrawn"
 
     def close(self) -> None:
