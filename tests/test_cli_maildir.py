@@ -7,19 +7,15 @@ import json
 import os
 import subprocess
 import sys
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from support.maildir_harness import make_maildir, message_id_of
+from support.messages import DANA, ME, mail
 
 NY = ZoneInfo("America/New_York")
-ME = "Jordan Rivera <jordan@example.com>"
-DANA = "Dana Whitfield <dana@acme.example>"
 # Promised Fri 2026-11-20 → check-in due Fri 2026-11-27 09:00 (Thanksgiving skipped).
 BEFORE_DUE = "2026-11-26T12:00"
 AFTER_DUE = "2026-11-27T09:30"
@@ -50,31 +46,6 @@ interviewed_on = 2026-11-16
 reply_promised_by = 2026-11-20
 contacts = ["{dana}"]
 """
-
-
-def mail(
-    mid: str,
-    when: dt.datetime,
-    *,
-    sender: str = DANA,
-    to: str = ME,
-    subject: str = "Next steps",
-    in_reply_to: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> bytes:
-    m = EmailMessage()
-    m["From"] = sender
-    m["To"] = to
-    m["Subject"] = subject
-    m["Date"] = format_datetime(when)
-    m["Message-ID"] = f"<{mid}>"
-    if in_reply_to:
-        m["In-Reply-To"] = f"<{in_reply_to}>"
-        m["References"] = f"<{in_reply_to}>"
-    for k, v in (headers or {}).items():
-        m[k] = v
-    m.set_content("Hello,\n\nsome text.\n")
-    return m.as_bytes(policy=SMTP)
 
 
 class Env:

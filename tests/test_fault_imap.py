@@ -17,9 +17,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,13 +30,12 @@ from followup.faults import POINTS
 from followup.mailbox.imap import ImapMailbox
 from followup.store import Store
 from support.dovecot import DovecotServer
+from support.messages import DANA, ME, mail
 from support.tcp_proxy import Direction, TcpProxy
 
 pytestmark = pytest.mark.imap
 
 NY = ZoneInfo("America/New_York")
-ME = "Jordan Rivera <jordan@example.com>"
-DANA = "Dana Whitfield <dana@acme.example>"
 # Promised Fri 2026-11-20 → check-in due Fri 2026-11-27 09:00 (Thanksgiving skipped).
 AFTER_DUE = dt.datetime(2026, 11, 27, 9, 30, tzinfo=NY)
 LATER = dt.datetime(2026, 11, 27, 12, 0, tzinfo=NY)
@@ -79,28 +75,6 @@ interviewed_on = 2026-11-16
 reply_promised_by = 2026-11-20
 contacts = ["{dana}"]
 """
-
-
-def mail(
-    mid: str,
-    when: dt.datetime,
-    *,
-    sender: str = DANA,
-    to: str = ME,
-    subject: str = "Next steps",
-    in_reply_to: str | None = None,
-) -> bytes:
-    m = EmailMessage()
-    m["From"] = sender
-    m["To"] = to
-    m["Subject"] = subject
-    m["Date"] = format_datetime(when)
-    m["Message-ID"] = f"<{mid}>"
-    if in_reply_to:
-        m["In-Reply-To"] = f"<{in_reply_to}>"
-        m["References"] = f"<{in_reply_to}>"
-    m.set_content("Hello,\n\nsome text.\n")
-    return m.as_bytes(policy=SMTP)
 
 
 # The user's mail, with every kind of flag: none of them may ever change.

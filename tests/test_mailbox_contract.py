@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import format_datetime
 
 import pytest
 
 from followup.mailbox import Mailbox
 from support.harness import DRAFT, FLAGGED, SEEN, MailboxHarness
+from support.messages import mail
 
 UTC = dt.UTC
 SINCE = dt.date(2026, 11, 1)
-
-
-def mail(
-    mid: str,
-    when: dt.datetime,
-    *,
-    sender: str = "Dana <dana@acme.example>",
-    to: str = "Jordan <jordan@example.com>",
-    subject: str = "Hello",
-    in_reply_to: str | None = None,
-) -> bytes:
-    m = EmailMessage()
-    m["From"] = sender
-    m["To"] = to
-    m["Subject"] = subject
-    m["Date"] = format_datetime(when)
-    m["Message-ID"] = f"<{mid}>"
-    if in_reply_to:
-        m["In-Reply-To"] = f"<{in_reply_to}>"
-        m["References"] = f"<{in_reply_to}>"
-    m.set_content("Hi Jordan,\n\nthanks for your time.\n")
-    return m.as_bytes(policy=SMTP)
 
 
 def draft(mid: str) -> EmailMessage:

@@ -16,7 +16,7 @@ from followup.errors import MailboxUnreachable, StateError, UserError
 from followup.faults import fault_point
 from followup.mailbox import Mailbox
 from followup.matching import ThreadIndex, match_all
-from followup.model import Match, MessageMeta
+from followup.model import Match, MessageMeta, StageState
 from followup.planner import InterviewFacts, InterviewPlan, StagePlan, plan_all
 from followup.schedule import BusinessCalendar
 from followup.store import Store, StoredMessage
@@ -208,42 +208,29 @@ def build_draft(
     )
 
 
-def _cleanup(
-    plan: InterviewPlan,
-    stage: StagePlan,
-    mailbox: Mailbox,
-    account: str,
-    store: Store,
-    now: dt.datetime,
-    dry_run: bool,
-    result: Callable[[Outcome, str], ActionResult],
-) -> ActionResult:
-    """Settle a draft that was interrupted and is no longer wanted (reply, closed, late)."""
-    if dry_run:
-        return result("would-withdraw", f"an interrupted draft is no longer wanted: {stage.reason}")
-    try:
-        ref = mailbox.find_draft(stage.message_id)
-        outcome = mailbox.withdraw_draft(ref) if ref is not None else "gone"
-    except MailboxUnreachable as exc:
-        return result("failed", f"{exc}; will retry")
-    state = stage.state
-    if outcome == "withdrawn":
-        note = "; the interrupted draft was removed"
-    elif outcome == "changed":
-        state, note = "drafted", "; the interrupted draft was kept because you changed it"
-    else:
-        note = ""
-    store.record_stage(
-        plan.interview.id,
-        stage.stage,
-        state,
-        account=account,
-        message_id=stage.message_id,
-        ref=None,
-        reason=stage.reason + note,
-        now=now,
-    )
-    return result("withdrawn" if outcome == "withdrawn" else "kept", stage.reason + note)
+@dataclass(frozen=True)
+class _Recorder:
+    """Records one (interview, stage)'s new state; every write names the same draft."""
+
+    store: Store
+    stage: StagePlan
+    account: str
+    now: dt.datetime
+
+    def __call__(self, state: StageState, ref: str | None, reason: str) -> None:
+        self.store.record_stage(
+            self.stage.interview_id,
+            self.stage.stage,
+            state,
+            account=self.account,
+            message_id=self.stage.message_id,
+            ref=ref,
+            reason=reason,
+            now=self.now,
+        )
+
+
+_Result = Callable[..., ActionResult]
 
 
 def _act(
@@ -265,54 +252,11 @@ def _act(
     if mailbox is None or account in report.account_errors:
         why = report.account_errors.get(account, "no mailbox open")
         return result("skipped", f"account {account} could not be synced ({why}); will retry")
+    record = _Recorder(store, stage, account, now)
     if stage.action == "cleanup":
-        return _cleanup(plan, stage, mailbox, account, store, now, dry_run, result)
+        return _cleanup(stage, mailbox, record, dry_run, result)
     if stage.action == "withdraw":
-        if dry_run or stage.ref is None:
-            return result("would-withdraw", stage.reason)
-        retry = stage.state == "withdrawing"
-        try:
-            if not retry:
-                store.record_stage(
-                    iv.id,
-                    stage.stage,
-                    "withdrawing",
-                    account=account,
-                    message_id=stage.message_id,
-                    ref=stage.ref,
-                    reason=stage.reason,
-                    now=now,
-                )
-            outcome = mailbox.withdraw_draft(stage.ref)
-            fault_point("after-withdraw")
-        except MailboxUnreachable as exc:
-            return result("failed", str(exc))
-        if outcome == "withdrawn" or (outcome == "gone" and retry):
-            # Gone on a retry: our own earlier removal went through before we heard back.
-            store.record_stage(
-                iv.id,
-                stage.stage,
-                "withdrawn",
-                account=account,
-                message_id=stage.message_id,
-                ref=None,
-                reason=f"withdrawn: {stage.reason}",
-                now=now,
-            )
-            return result("withdrawn", stage.reason)
-        # The user edited, sent or removed it: it is theirs now; remember not to look again.
-        note = "you edited it, so it stays" if outcome == "changed" else "it was already gone"
-        store.record_stage(
-            iv.id,
-            stage.stage,
-            "drafted",
-            account=account,
-            message_id=stage.message_id,
-            ref=None,
-            reason=f"{stage.reason}; {note}",
-            now=now,
-        )
-        return result("kept", f"{stage.reason}; {note}")
+        return _withdraw(stage, mailbox, record, dry_run, result)
     try:
         message = build_draft(config, plan, stage, now)
     except TemplateError as exc:
@@ -320,45 +264,71 @@ def _act(
         return result("skipped", f"the {stage.stage} template cannot be filled for {iv.id}: {exc}")
     if dry_run:
         return result("would-draft", stage.reason, message)
+    return _draft(stage, message, mailbox, record, result)
+
+
+def _draft(
+    stage: StagePlan, message: EmailMessage, mailbox: Mailbox, record: _Recorder, result: _Result
+) -> ActionResult:
+    """The exactly-once protocol: intent, look in Drafts, write, record (promise 3)."""
     try:
-        store.record_stage(
-            iv.id,
-            stage.stage,
-            "intent",
-            account=account,
-            message_id=stage.message_id,
-            ref=None,
-            reason=stage.reason,
-            now=now,
-        )
+        record("intent", None, stage.reason)
         fault_point("after-intent")
         existing = mailbox.find_draft(stage.message_id)
         fault_point("after-find")
         if existing is not None:
-            store.record_stage(
-                iv.id,
-                stage.stage,
-                "drafted",
-                account=account,
-                message_id=stage.message_id,
-                ref=existing,
-                reason=f"{stage.reason} (found the draft already in Drafts)",
-                now=now,
-            )
+            record("drafted", existing, f"{stage.reason} (found the draft already in Drafts)")
             return result("found-existing", stage.reason, message)
         ref = mailbox.append_draft(message)
         fault_point("after-append")
-        store.record_stage(
-            iv.id,
-            stage.stage,
-            "drafted",
-            account=account,
-            message_id=stage.message_id,
-            ref=ref,
-            reason=stage.reason,
-            now=now,
-        )
+        record("drafted", ref, stage.reason)
         fault_point("after-record")
     except MailboxUnreachable as exc:
         return result("failed", f"{exc}; will retry")
     return result("drafted", stage.reason, message)
+
+
+def _withdraw(
+    stage: StagePlan, mailbox: Mailbox, record: _Recorder, dry_run: bool, result: _Result
+) -> ActionResult:
+    """Remove our draft after a reply, only if it is exactly as we wrote it (promise 4)."""
+    if dry_run or stage.ref is None:
+        return result("would-withdraw", stage.reason)
+    retry = stage.state == "withdrawing"
+    try:
+        if not retry:
+            record("withdrawing", stage.ref, stage.reason)
+        outcome = mailbox.withdraw_draft(stage.ref)
+        fault_point("after-withdraw")
+    except MailboxUnreachable as exc:
+        return result("failed", str(exc))
+    if outcome == "withdrawn" or (outcome == "gone" and retry):
+        # Gone on a retry: our own earlier removal went through before we heard back.
+        record("withdrawn", None, f"withdrawn: {stage.reason}")
+        return result("withdrawn", stage.reason)
+    # The user edited, sent or removed it: it is theirs now; remember not to look again.
+    note = "you edited it, so it stays" if outcome == "changed" else "it was already gone"
+    record("drafted", None, f"{stage.reason}; {note}")
+    return result("kept", f"{stage.reason}; {note}")
+
+
+def _cleanup(
+    stage: StagePlan, mailbox: Mailbox, record: _Recorder, dry_run: bool, result: _Result
+) -> ActionResult:
+    """Settle a draft that was interrupted and is no longer wanted (reply, closed, late)."""
+    if dry_run:
+        return result("would-withdraw", f"an interrupted draft is no longer wanted: {stage.reason}")
+    try:
+        ref = mailbox.find_draft(stage.message_id)
+        outcome = mailbox.withdraw_draft(ref) if ref is not None else "gone"
+    except MailboxUnreachable as exc:
+        return result("failed", f"{exc}; will retry")
+    state: StageState = stage.state
+    if outcome == "withdrawn":
+        note = "; the interrupted draft was removed"
+    elif outcome == "changed":
+        state, note = "drafted", "; the interrupted draft was kept because you changed it"
+    else:
+        note = ""
+    record(state, None, stage.reason + note)
+    return result("withdrawn" if outcome == "withdrawn" else "kept", stage.reason + note)
