@@ -18,7 +18,7 @@ from email.utils import format_datetime
 
 from followup.ats import is_ats_domain, is_robot_address
 from followup.config import Identity, Interview, ScheduleConfig, TemplateOverride
-from followup.model import Address, MessageMeta, StageName
+from followup.model import FAR_PAST, Address, MessageMeta, StageName
 from followup.templates import DEFAULT_TEMPLATES, render, variables_for
 
 # SMTP policy: CRLF line ends as IMAP APPEND expects; 7bit so every byte is plain ASCII and
@@ -51,7 +51,7 @@ def _is_person(address: Address, me: Collection[str]) -> bool:
 
 def _newest_first(messages: Sequence[MessageMeta]) -> list[MessageMeta]:
     """Messages newest first; undated ones count as oldest, ties keep the later one first."""
-    floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+    floor = FAR_PAST
     indexed = list(enumerate(messages))
     indexed.sort(key=lambda im: (im[1].date or floor, im[0]), reverse=True)
     return [m for _, m in indexed]

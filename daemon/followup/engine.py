@@ -16,7 +16,7 @@ from followup.errors import MailboxUnreachable, StateError, UserError
 from followup.faults import fault_point
 from followup.mailbox import Mailbox
 from followup.matching import ThreadIndex, match_all
-from followup.model import Match, MessageMeta, StageState
+from followup.model import FAR_PAST, Match, MessageMeta, StageState
 from followup.planner import InterviewFacts, InterviewPlan, StagePlan, plan_all
 from followup.schedule import BusinessCalendar
 from followup.store import Store, StoredMessage
@@ -135,7 +135,7 @@ def derive_facts(
 
 
 def _date_key(m: MessageMeta) -> dt.datetime:
-    return m.date or dt.datetime.min.replace(tzinfo=dt.UTC)
+    return m.date or FAR_PAST
 
 
 def plan_from_store(config: Config, store: Store, now: dt.datetime) -> list[InterviewPlan]:

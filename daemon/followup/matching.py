@@ -24,7 +24,8 @@ from followup.ats import (
     sender_names_company,
 )
 from followup.config import Identity, Interview
-from followup.model import Address, Match, MessageMeta
+from followup.model import FAR_PAST, Address, Match, MessageMeta
+from followup.parsing import bare_id
 
 # --- automatic mail -----------------------------------------------------------------
 
@@ -220,7 +221,7 @@ class ThreadIndex:
         self._threads: dict[str, str] = {}
 
     def add(self, message_id: str, interview_id: str) -> None:
-        key = _id_key(message_id)
+        key = bare_id(message_id)
         if key:
             self._ids.setdefault(key, interview_id)
 
@@ -231,7 +232,7 @@ class ThreadIndex:
     def lookup(self, msg: MessageMeta) -> str | None:
         """The interview a thread reference of ``msg`` points to (most recent ref first)."""
         for ref in (*msg.in_reply_to, *reversed(msg.references)):
-            found = self._ids.get(_id_key(ref))
+            found = self._ids.get(bare_id(ref))
             if found is not None:
                 return found
         if msg.thread_id:
@@ -239,14 +240,10 @@ class ThreadIndex:
         return None
 
     def __contains__(self, message_id: object) -> bool:
-        return isinstance(message_id, str) and _id_key(message_id) in self._ids
+        return isinstance(message_id, str) and bare_id(message_id) in self._ids
 
     def __len__(self) -> int:
         return len(self._ids) + len(self._threads)
-
-
-def _id_key(message_id: str) -> str:
-    return message_id.strip().strip("<>").strip()
 
 
 # --- evidence -----------------------------------------------------------------------
@@ -538,7 +535,7 @@ def match_all(
     messages whose Date header was later than their reply's (clock skew).
     """
     index = threads if threads is not None else ThreadIndex()
-    far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
+    far_past = FAR_PAST
     order = sorted(range(len(messages)), key=lambda i: (messages[i].date or far_past, i))
     results: list[Match | None] = [None] * len(messages)
     for _ in range(2):

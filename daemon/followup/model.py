@@ -73,6 +73,15 @@ class MessageMeta:
         return self.to + self.cc
 
 
+# Sorts undated messages first, as the oldest.
+FAR_PAST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def when_text(when: dt.datetime) -> str:
+    """How every date-time is shown to the user: "Fri 2026-11-27 09:00"."""
+    return when.strftime("%a %Y-%m-%d %H:%M")
+
+
 MatchKind = Literal["reply", "own", "automatic", "early", "unrelated", "company"]
 
 

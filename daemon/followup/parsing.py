@@ -93,7 +93,7 @@ def parse_message(
         (name, value) for name in KEPT_FIELDS if (value := _header(msg, name)) is not None
     )
     return MessageMeta(
-        message_id=_first_id(_raw_header(msg, "message-id") or ""),
+        message_id=bare_id(_raw_header(msg, "message-id") or ""),
         date=parse_date(_raw_header(msg, "date")),
         sender=senders[0] if senders else None,
         subject=_header(msg, "subject") or "",
@@ -222,8 +222,9 @@ def _ids(value: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _first_id(value: str) -> str:
-    ids = _ids(value)
+def bare_id(value: str) -> str:
+    """The first Message-ID in a header value, without angle brackets ("" if none)."""
+    ids = _ids(str(value))
     return ids[0] if ids else ""
 
 

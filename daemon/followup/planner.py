@@ -9,7 +9,7 @@ from typing import Literal
 
 from followup.compose import message_id_for
 from followup.config import Config, Interview
-from followup.model import InterviewState, MessageMeta, StageName, StageState
+from followup.model import InterviewState, MessageMeta, StageName, StageState, when_text
 from followup.schedule import (
     THANK_YOU_EXPIRY,
     BusinessCalendar,
@@ -55,10 +55,6 @@ class InterviewPlan:
     @property
     def interview(self) -> Interview:
         return self.facts.interview
-
-
-def _fmt(when: dt.datetime) -> str:
-    return when.strftime("%a %Y-%m-%d %H:%M")
 
 
 def _reply_summary(reply: MessageMeta) -> str:
@@ -171,7 +167,7 @@ def _plan_stage(
         if now >= due + THANK_YOU_EXPIRY:
             return make(
                 "skipped",
-                f"more than 48 h past its due time {_fmt(due)}: a late thank-you is worse than none",
+                f"more than 48 h past its due time {when_text(due)}: a late thank-you is worse than none",
             )
     elif stage == "check_in":
         promised = iv.reply_promised_by
@@ -183,11 +179,11 @@ def _plan_stage(
             if wrote is not None and wrote.date is not None:
                 return make("skipped", f"you already followed up on {wrote.date:%Y-%m-%d}")
     elif due is None:
-        return make("scheduled", f"waits until you send a follow-up after {_fmt(check_in_at)}")
+        return make("scheduled", f"waits until you send a follow-up after {when_text(check_in_at)}")
     assert due is not None
     if now >= due:
-        return make("scheduled", f"due since {_fmt(due)} with no reply", "draft")
-    return make("scheduled", f"due {_fmt(due)} unless {iv.company} replies first")
+        return make("scheduled", f"due since {when_text(due)} with no reply", "draft")
+    return make("scheduled", f"due {when_text(due)} unless {iv.company} replies first")
 
 
 def plan_all(

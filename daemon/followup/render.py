@@ -7,11 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from followup.engine import CycleReport
+from followup.model import when_text
 from followup.planner import InterviewPlan
 
 
 def _when(t: dt.datetime | None) -> str:
-    return t.strftime("%a %Y-%m-%d %H:%M") if t else "-"
+    return when_text(t) if t else "-"
 
 
 def public_state(state: str) -> str:

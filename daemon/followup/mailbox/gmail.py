@@ -31,7 +31,7 @@ from followup.ats import is_ats_domain
 from followup.config import AccountConfig
 from followup.errors import AuthError, MailboxUnreachable, MalformedMessage, UserError
 from followup.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
-from followup.parsing import HEADER_FIELDS, body_text, parse_message
+from followup.parsing import HEADER_FIELDS, bare_id, body_text, parse_message
 
 log = logging.getLogger(__name__)
 
@@ -359,7 +359,7 @@ class GmailMailbox:
         return None
 
     def append_draft(self, message: EmailMessage) -> str:
-        rfc_id = _first_id(message.get("Message-ID", ""))
+        rfc_id = bare_id(message.get("Message-ID", ""))
         if not rfc_id:
             raise ValueError("a draft needs a Message-ID (it is the idempotency key)")
         existing = self.find_draft(rfc_id)
@@ -452,11 +452,6 @@ def _charset(payload: JSON, mime: str) -> str | None:
                 found = re.search(r'charset="?([\w.:-]+)', header.get("value", ""), re.I)
                 return found.group(1) if found else None
     return None
-
-
-def _first_id(value: str) -> str:
-    found = _ID_RE.findall(str(value))
-    return found[0] if found else str(value).strip().strip("<>")
 
 
 def _encode_cursor(history_id: str) -> str:

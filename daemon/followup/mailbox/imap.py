@@ -44,7 +44,7 @@ from followup.mailbox.imap_parse import (
     uid_set,
 )
 from followup.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
-from followup.parsing import HEADER_FIELDS, parse_message
+from followup.parsing import HEADER_FIELDS, bare_id, parse_message
 
 log = logging.getLogger(__name__)
 
@@ -314,12 +314,12 @@ class ImapMailbox:
     def find_draft(self, message_id: str) -> str | None:
         drafts = self.folders().drafts
         found: str | None = self._run(
-            "search Drafts", lambda c: self._find(c, drafts, _bare_id(message_id))
+            "search Drafts", lambda c: self._find(c, drafts, bare_id(message_id))
         )
         return found
 
     def append_draft(self, message: EmailMessage) -> str:
-        message_id = _bare_id(str(message.get("Message-ID", "")))
+        message_id = bare_id(str(message.get("Message-ID", "")))
         if not message_id:
             raise ValueError("a draft needs a Message-ID: it is the idempotency key")
         raw = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
@@ -446,10 +446,6 @@ def _find_selected(client: Any, state: Any, message_id: str) -> str | None:
     if raw is None:  # expunged between SEARCH and FETCH
         return None
     return DraftRef(int(state[b"UIDVALIDITY"]), uid, content_digest(raw), message_id).encode()
-
-
-def _bare_id(message_id: str) -> str:
-    return message_id.strip().strip("<>").strip()
 
 
 def _aware_date(value: object) -> dt.datetime | None:
