@@ -346,3 +346,53 @@ def test_auth_for_an_unknown_account_is_a_usage_error(env: Env) -> None:
     result = env.followup("auth", "nope")
     assert result.returncode == 2
     assert "no account named 'nope'" in result.stderr
+
+
+def test_the_first_sync_skips_files_delivered_long_before_the_interview(env: Env) -> None:
+    # Dated inside the window but delivered (file time) months earlier: not even read.
+    path = env.put("INBOX", mail("misdated@acme.example", dt.datetime(2026, 11, 24, tzinfo=NY)))
+    old = dt.datetime(2026, 6, 1, tzinfo=NY).timestamp()
+    os.utime(path, (old, old))
+    env.run(AFTER_DUE)
+    (iv,) = env.status(AFTER_DUE)["interviews"]  # type: ignore[misc]
+    assert iv["reply"] is None
+
+
+def test_add_appends_an_interview_that_status_then_shows(env: Env) -> None:
+    before = env.config.read_text()
+    result = env.followup(
+        "add",
+        "--id",
+        "globex-sre",
+        "--company",
+        "Globex",
+        "--role",
+        "SRE",
+        "--interviewed-on",
+        "2026-11-18",
+        "--reply-promised-by",
+        "2026-11-25",
+        "--contact",
+        "Sam Okafor <sam@globex.example>",
+    )
+    assert result.returncode == 0, result.stderr
+    assert env.config.read_text().startswith(before)
+    ids = [iv["id"] for iv in env.status(BEFORE_DUE)["interviews"]]  # type: ignore[index]
+    assert ids == ["acme-backend", "globex-sre"]
+    again = env.followup(
+        "add",
+        "--id",
+        "globex-sre",
+        "--company",
+        "Globex",
+        "--role",
+        "SRE",
+        "--interviewed-on",
+        "2026-11-18",
+    )
+    assert again.returncode == 78
+    assert "globex-sre" in again.stderr
+
+
+def test_now_with_another_offset_is_shown_in_the_configured_zone(env: Env) -> None:
+    assert env.status("2026-11-27T14:30:00+00:00")["now"] == "2026-11-27T09:30:00-05:00"

@@ -61,7 +61,7 @@ def parse_now(text: str | None, config: Config) -> dt.datetime:
     if text is None:
         return dt.datetime.now(tz)
     try:
-        return parse_when(text, tz)
+        return parse_when(text, tz).astimezone(tz)  # shown in the configured zone
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--now") from exc
 

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # Header blocks bigger than this are cut: matching needs the headers and a body excerpt.
 READ_LIMIT = 256 * 1024
 _SUBDIRS = ("new", "cur")
+DELIVERY_MARGIN = dt.timedelta(days=2)
 
 
 def _key_of(filename: str) -> str:
@@ -76,7 +77,8 @@ class MaildirMailbox:
 
     # --- reading ----------------------------------------------------------------------
 
-    def _files(self, path: Path) -> dict[str, Path]:
+    def _files(self, path: Path, delivered_since: float | None = None) -> dict[str, Path]:
+        """Message files by key; with ``delivered_since``, only those delivered since then."""
         files: dict[str, Path] = {}
         for sub in _SUBDIRS:
             try:
@@ -88,6 +90,8 @@ class MaildirMailbox:
             with entries:
                 for entry in entries:
                     if entry.name.startswith(".") or entry.is_dir():
+                        continue
+                    if delivered_since is not None and _mtime(entry) < delivered_since:
                         continue
                     files[_key_of(entry.name)] = Path(entry.path)
         return files
@@ -115,7 +119,13 @@ class MaildirMailbox:
         out: list[MessageMeta] = []
         warnings: list[str] = []
         first = cursor is None
-        for key in sorted(files.keys() - seen):
+        unread = files.keys() - seen
+        if first:
+            # A file delivered before the window cannot hold mail dated inside it, so the
+            # first sync reads only what arrived since (with a margin for clock skew).
+            floor = dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC) - DELIVERY_MARGIN
+            unread = set(self._files(path, floor.timestamp()))
+        for key in sorted(unread):
             raw = self._read(files[key], warnings)
             if raw is None:
                 continue
@@ -210,6 +220,13 @@ class MaildirMailbox:
 
     def close(self) -> None:
         return None
+
+
+def _mtime(entry: os.DirEntry[str]) -> float:
+    try:
+        return entry.stat().st_mtime
+    except OSError:
+        return float("inf")  # unknown: read it rather than miss it
 
 
 def _fsync_dir(path: Path) -> None:
