@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -80,7 +81,7 @@ contacts = ["Ana Costa <ana.costa@hooli.example>"]
 """
 
 
-def _msg(
+def sample_message(
     *,
     sender: str,
     to: str,
@@ -89,8 +90,9 @@ def _msg(
     mid: str,
     body: str,
     reply_to: str | None = None,
-    extra: dict[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> bytes:
+    """A realistic plain-text message as raw bytes; ``reply_to`` threads it under that id."""
     m = EmailMessage()
     m["From"] = sender
     m["To"] = to
@@ -112,7 +114,7 @@ def _at(day: int, hour: int, month: int = 11) -> dt.datetime:
 
 def _sample_mail() -> dict[str, list[bytes]]:
     inbox = [
-        _msg(
+        sample_message(
             sender="Dana Whitfield <dana.whitfield@acme.example>",
             to=ME,
             subject="Re: Thank you — Backend Engineer interview",
@@ -121,7 +123,7 @@ def _sample_mail() -> dict[str, list[bytes]]:
             reply_to="ty1@example.com",
             body="Hi Jordan,\n\nThanks for your patience. We'd like to invite you to a final round.\n\nDana",
         ),
-        _msg(
+        sample_message(
             sender="Globex Hiring Team <no-reply@us.greenhouse-mail.io>",
             to=ME,
             subject="Next steps with Globex",
@@ -130,7 +132,7 @@ def _sample_mail() -> dict[str, list[bytes]]:
             body="Hi Jordan,\n\nThank you for interviewing for the Site Reliability Engineer role at Globex. "
             "The team would like to move you forward to the next stage.\n\nGlobex Recruiting",
         ),
-        _msg(
+        sample_message(
             sender="Lee Novak <lee.novak@umbrella.example>",
             to=ME,
             subject="Automatic reply: Thank you",
@@ -140,7 +142,7 @@ def _sample_mail() -> dict[str, list[bytes]]:
             body="I am out of the office until December 7 with limited access to email.",
             extra={"Auto-Submitted": "auto-replied"},
         ),
-        _msg(
+        sample_message(
             sender="The Weekly Byte <news@newsletter.example>",
             to=ME,
             subject="This week in engineering",
@@ -151,7 +153,7 @@ def _sample_mail() -> dict[str, list[bytes]]:
         ),
     ]
     sent = [
-        _msg(
+        sample_message(
             sender=ME,
             to="Dana Whitfield <dana.whitfield@acme.example>",
             subject="Thank you — Backend Engineer interview",
@@ -159,7 +161,7 @@ def _sample_mail() -> dict[str, list[bytes]]:
             mid="ty1@example.com",
             body="Hi Dana, thank you for today.",
         ),
-        _msg(
+        sample_message(
             sender=ME,
             to="Priya Raman <priya.raman@initech.example>",
             subject="Thank you for today",
@@ -167,7 +169,7 @@ def _sample_mail() -> dict[str, list[bytes]]:
             mid="ty3@example.com",
             body="Hi Priya, thank you for the conversation about the data platform.",
         ),
-        _msg(
+        sample_message(
             sender=ME,
             to="Lee Novak <lee.novak@umbrella.example>",
             subject="Thank you",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+
+from followup.demo import sample_message
 
 DANA = "Dana Whitfield <dana@acme.example>"
 ME = "Jordan Rivera <jordan@example.com>"
@@ -24,16 +23,13 @@ def mail(
     body: str = "Hello,\n\nsome text.\n",
 ) -> bytes:
     """A plain-text message as raw CRLF bytes; ``in_reply_to`` also fills References."""
-    m = EmailMessage()
-    m["From"] = sender
-    m["To"] = to
-    m["Subject"] = subject
-    m["Date"] = format_datetime(when)
-    m["Message-ID"] = f"<{mid}>"
-    if in_reply_to:
-        m["In-Reply-To"] = f"<{in_reply_to}>"
-        m["References"] = f"<{in_reply_to}>"
-    for key, value in (headers or {}).items():
-        m[key] = value
-    m.set_content(body)
-    return m.as_bytes(policy=SMTP)
+    return sample_message(
+        sender=sender,
+        to=to,
+        subject=subject,
+        when=when,
+        mid=mid,
+        body=body,
+        reply_to=in_reply_to,
+        extra=headers,
+    )
