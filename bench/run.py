@@ -34,6 +34,7 @@ from measure import (  # noqa: E402
     status_wall,
 )
 
+from support.configs import acme_interview, head, imap_account  # noqa: E402
 from support.dovecot import DovecotServer  # noqa: E402
 from support.tcp_proxy import TcpProxy  # noqa: E402
 
@@ -43,38 +44,6 @@ IN_WINDOW = 500
 # Interview on 2026-11-16: the first sync looks back 30 days, to 2026-10-17.
 WINDOW = (dt.datetime(2026, 10, 17, tzinfo=NY), dt.datetime(2026, 11, 26, 8, tzinfo=NY))
 EXTRAPOLATE_TO = 1_000_000
-
-CONFIG = """\
-[identity]
-name = "Jordan Rivera"
-email = "jordan@example.com"
-
-[schedule]
-timezone = "America/New_York"
-holidays = "US"
-
-[daemon]
-state_dir = "{state}"
-poll_interval = "5m"
-
-[[accounts]]
-name = "mail"
-type = "imap"
-host = "127.0.0.1"
-port = {port}
-security = "none"
-username = "{user}"
-password_command = "echo {password}"
-{extra}
-[[interviews]]
-id = "acme-backend"
-company = "Acme Corp"
-role = "Backend Engineer"
-interviewed_on = 2026-11-16
-reply_promised_by = 2026-11-20
-contacts = ["Dana Whitfield <dana@acme.example>"]
-account = "mail"
-"""
 
 GMAIL = """
 [[accounts]]
@@ -92,7 +61,10 @@ def write_config(
     path = work / f"{name}.toml"
     state = work / f"{name}-state"
     path.write_text(
-        CONFIG.format(state=state, port=port, user=user, password=password, extra=extra),
+        head(state)
+        + imap_account(port, user, f"echo {password}", timeout=30)
+        + extra
+        + acme_interview(account="mail"),
         encoding="utf-8",
     )
     return path

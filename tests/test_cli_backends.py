@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.fake_gmail import FakeGmailServer
 from support.messages import DANA, ME, mail
@@ -33,28 +34,9 @@ REPLY = mail(
     subject="Re: Thank you for today",
 )
 
-HEAD = """\
-[identity]
-name = "Jordan Rivera"
-email = "jordan@example.com"
 
-[schedule]
-timezone = "America/New_York"
-holidays = "US"
-stages = ["check_in"]
-
-[daemon]
-state_dir = "{state}"
-
-[[interviews]]
-id = "acme-backend"
-company = "Acme Corp"
-role = "Backend Engineer"
-interviewed_on = 2026-11-16
-reply_promised_by = 2026-11-20
-contacts = ["Dana Whitfield <dana@acme.example>"]
-
-"""
+def base(tmp_path: Path) -> str:
+    return head(tmp_path / "state", stages=["check_in"]) + acme_interview() + "\n"
 
 
 class Cli:
@@ -86,11 +68,8 @@ class Cli:
 # --- IMAP -----------------------------------------------------------------------------------
 
 
-def imap_account(server: DovecotServer, user: str, password: str) -> str:
-    return (
-        f'[[accounts]]\nname = "mail"\ntype = "imap"\nhost = "127.0.0.1"\nport = {server.port}\n'
-        f'security = "none"\nusername = "{user}"\npassword_command = "printf %s {password}"\ntimeout = 5\n'
-    )
+def dovecot_account(server: DovecotServer, user: str, password: str) -> str:
+    return imap_account(server.port, user, f"printf %s {password}")
 
 
 def server_drafts(server: DovecotServer, user: str) -> dict[int, dict[bytes, object]]:
@@ -112,8 +91,7 @@ def test_the_whole_loop_works_against_dovecot_through_the_cli(
         client.append("Sent", THANK_YOU, flags=[rb"\Seen"])
     cli = Cli(
         tmp_path,
-        HEAD.format(state=tmp_path / "state")
-        + imap_account(dovecot_server, user, dovecot_server.password(user)),
+        base(tmp_path) + dovecot_account(dovecot_server, user, dovecot_server.password(user)),
     )
 
     checked = cli.ok("check")
@@ -148,7 +126,7 @@ def test_a_wrong_password_exits_75_with_one_clear_sentence(
     user = dovecot_server.add_user()
     cli = Cli(
         tmp_path,
-        HEAD.format(state=tmp_path / "state") + imap_account(dovecot_server, user, "not-it"),
+        base(tmp_path) + dovecot_account(dovecot_server, user, "not-it"),
     )
     for args in (("run", "--once", "--now", AFTER_DUE), ("check",)):
         result = cli(*args)
@@ -179,7 +157,7 @@ def gmail_cli(gmail: FakeGmailServer, tmp_path: Path) -> Cli:
         f'[[accounts]]\nname = "gmail"\ntype = "gmail"\nclient_secrets_file = "{secrets}"\n'
         f'token_command = "cat {token}"\napi_endpoint = "{gmail.url}"\n'
     )
-    return Cli(tmp_path, HEAD.format(state=tmp_path / "state") + account)
+    return Cli(tmp_path, base(tmp_path) + account)
 
 
 @pytest.mark.gmail

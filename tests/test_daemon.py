@@ -23,6 +23,7 @@ from followup.errors import ConfigError
 from followup.model import Address
 from followup.planner import InterviewFacts, InterviewPlan, StagePlan
 from followup.service import status_line
+from support.configs import imap_account
 from support.daemon_proc import (
     MAILDIR_ACCOUNT,
     DaemonProcess,
@@ -360,18 +361,6 @@ def test_an_unreachable_maildir_is_reported_in_status_and_the_daemon_keeps_runni
 
 # --- IMAP: push with IDLE, and recovery when the server goes away ---------------------------------
 
-IMAP_ACCOUNT = """\
-[[accounts]]
-name = "mail"
-type = "imap"
-host = "{a.host}"
-port = {a.port}
-security = "none"
-username = "{a.username}"
-password_command = "{a.password_command}"
-timeout = 10
-"""
-
 
 @pytest.fixture
 def own_dovecot() -> Iterator[DovecotServer]:
@@ -383,7 +372,7 @@ def own_dovecot() -> Iterator[DovecotServer]:
 
 def _imap_config(tmp_path: Path, server: DovecotServer, poll: str) -> tuple[Path, str]:
     user = server.add_user()
-    account = IMAP_ACCOUNT.format(a=server.account(user, name="mail"))
+    account = imap_account(server.port, user, f"printf %s {server.password(user)}", timeout=10)
     config = write_config(
         tmp_path / "config.toml",
         account=account,

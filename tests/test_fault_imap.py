@@ -29,6 +29,7 @@ from followup.errors import MailboxUnreachable
 from followup.faults import POINTS
 from followup.mailbox.imap import ImapMailbox
 from followup.store import Store
+from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.messages import DANA, ME, mail
 from support.tcp_proxy import Direction, TcpProxy
@@ -43,39 +44,6 @@ LATEST = dt.datetime(2026, 11, 27, 14, 0, tzinfo=NY)
 OUR_ID = message_id_for("acme-backend", "check_in", "jordan@example.com")
 FAULT_RUNS = int(os.environ.get("FAULT_RUNS", "200"))
 FAULT_SEED = int(os.environ.get("FAULT_SEED", "20261127"))
-
-CONFIG = """\
-[identity]
-name = "Jordan Rivera"
-email = "jordan@example.com"
-
-[schedule]
-timezone = "America/New_York"
-holidays = "US"
-stages = ["check_in"]
-
-[daemon]
-state_dir = "{state}"
-
-[[accounts]]
-name = "mail"
-type = "imap"
-host = "127.0.0.1"
-port = {port}
-security = "none"
-username = "{user}"
-password_command = "printf %s {password}"
-timeout = 5
-
-[[interviews]]
-id = "acme-backend"
-company = "Acme Corp"
-role = "Backend Engineer"
-interviewed_on = 2026-11-16
-reply_promised_by = 2026-11-20
-contacts = ["{dana}"]
-"""
-
 
 # The user's mail, with every kind of flag: none of them may ever change.
 USER_MAIL: tuple[tuple[str, bytes, tuple[bytes, ...]], ...] = (
@@ -118,13 +86,9 @@ class Scenario:
         root.mkdir(parents=True, exist_ok=True)
         self.config_path = root / "config.toml"
         self.config_path.write_text(
-            CONFIG.format(
-                state=root / "state",
-                port=port,
-                user=self.user,
-                password=server.password(self.user),
-                dana=DANA,
-            ),
+            head(root / "state", stages=["check_in"])
+            + imap_account(port, self.user, f"printf %s {server.password(self.user)}")
+            + acme_interview(),
             encoding="utf-8",
         )
         self.config: Config = load_config(self.config_path)

@@ -18,24 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.fake_gmail import FakeGmailServer
 
 NOW = "2026-11-27T09:30"
 WRONG_PASSWORD = "Wr0ng-Horse-Battery-7731"
 LOG_NAME = "followup-output.log"  # what the tests here write; the last test scans them all
-
-IMAP_ACCOUNT = """\
-[[accounts]]
-name = "mail"
-type = "imap"
-host = "127.0.0.1"
-port = {port}
-security = "none"
-username = "{user}"
-{password_line}
-timeout = 5
-"""
 
 GMAIL_ACCOUNT = """\
 [[accounts]]
@@ -44,30 +33,6 @@ type = "gmail"
 client_secrets_file = "{secrets}"
 token_command = "cat {token}"
 api_endpoint = "{url}"
-"""
-
-HEAD = """\
-[identity]
-name = "Jordan Rivera"
-email = "jordan@example.com"
-
-[schedule]
-timezone = "America/New_York"
-stages = ["check_in"]
-
-[daemon]
-state_dir = "{state}"
-"""
-
-INTERVIEW = """
-[[interviews]]
-id = "acme-backend"
-company = "Acme Corp"
-role = "Backend Engineer"
-interviewed_on = 2026-11-16
-reply_promised_by = 2026-11-20
-contacts = ["Dana Whitfield <dana@acme.example>"]
-account = "{account}"
 """
 
 
@@ -136,11 +101,11 @@ def gmail() -> Iterator[FakeGmailServer]:
     server.stop()
 
 
-def imap_config(server: DovecotServer, user: str, state: Path, password_line: str) -> str:
+def imap_config(server: DovecotServer, user: str, state: Path, command: str | None) -> str:
     return (
-        HEAD.format(state=state)
-        + IMAP_ACCOUNT.format(port=server.port, user=user, password_line=password_line)
-        + INTERVIEW.format(account="mail")
+        head(state, stages=["check_in"], holidays=False)
+        + imap_account(server.port, user, command)
+        + acme_interview(account="mail")
     )
 
 
@@ -150,9 +115,7 @@ def test_imap_commands_at_full_verbosity_never_show_the_password(
     password = dovecot_server.password(imap_user)
     run = Run(
         tmp_path,
-        imap_config(
-            dovecot_server, imap_user, tmp_path / "state", f'password_command = "echo {password}"'
-        ),
+        imap_config(dovecot_server, imap_user, tmp_path / "state", f"echo {password}"),
     )
     assert run("check").returncode == 0
     assert run("run", "--once", "--now", NOW).returncode == 0
@@ -174,7 +137,7 @@ def test_a_refused_password_is_not_echoed_in_the_error(
             dovecot_server,
             imap_user,
             tmp_path / "state",
-            f'password_command = "printf %s {WRONG_PASSWORD}"',
+            f"printf %s {WRONG_PASSWORD}",
         ),
     )
     checked = run("check")
@@ -194,7 +157,7 @@ def test_a_password_from_the_credentials_directory_stays_out_of_the_output(
     (creds / "mail").write_text(password + "\n", encoding="utf-8")
     run = Run(
         tmp_path,
-        imap_config(dovecot_server, imap_user, tmp_path / "state", ""),
+        imap_config(dovecot_server, imap_user, tmp_path / "state", None),
         env={"CREDENTIALS_DIRECTORY": str(creds)},
     )
     assert run("check").returncode == 0
@@ -212,7 +175,7 @@ def test_a_failing_password_command_does_not_leak_what_it_printed(
             dovecot_server,
             imap_user,
             tmp_path / "state",
-            f"password_command = \"echo {WRONG_PASSWORD}; echo 'vault locked' >&2; exit 3\"",
+            f"echo {WRONG_PASSWORD}; echo 'vault locked' >&2; exit 3",
         ),
     )
     done = run("run", "--once", "--now", NOW)
@@ -229,9 +192,9 @@ def test_gmail_commands_at_full_verbosity_never_show_a_token(
     secrets_file = tmp_path / "client_secret.json"
     secrets_file.write_text('{"installed": {"client_id": "x", "client_secret": "y"}}')
     config = (
-        HEAD.format(state=tmp_path / "state")
+        head(tmp_path / "state", stages=["check_in"], holidays=False)
         + GMAIL_ACCOUNT.format(secrets=secrets_file, token=token, url=gmail.url)
-        + INTERVIEW.format(account="gmail")
+        + acme_interview(account="gmail")
     )
     run = Run(tmp_path, config)
     assert run("check").returncode == 0
