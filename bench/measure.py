@@ -19,7 +19,8 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.response_parser import parse_fetch_response
 
-from followup.config import load_config
+from followup.config import Config, ImapAccount, load_config
+from followup.core.calendar import parse_when
 from followup.engine import CycleReport, run_once, sync_account
 from followup.mailbox.imap import HEADER_ITEM, ImapMailbox
 from followup.store import Store
@@ -70,7 +71,7 @@ def first_sync(size: int, config: Path, proxy: TcpProxy) -> list[Row]:
     cfg = load_config(config)
     with tempfile.TemporaryDirectory() as state:
         store = Store.in_dir(Path(state))
-        box = ImapMailbox(cfg.accounts[0])
+        box = ImapMailbox(_imap(cfg))
         try:
             t0 = time.perf_counter()
             report = run_once(cfg, {cfg.accounts[0].name: box}, store, _now(cfg))
@@ -94,16 +95,20 @@ def first_sync(size: int, config: Path, proxy: TcpProxy) -> list[Row]:
     ]
 
 
-def _now(cfg: Any) -> dt.datetime:
-    from followup.schedule import parse_when
-
+def _now(cfg: Config) -> dt.datetime:
     return parse_when(NOW, cfg.schedule.tz)
+
+
+def _imap(cfg: Config) -> ImapAccount:
+    account = cfg.accounts[0]
+    assert isinstance(account, ImapAccount)
+    return account
 
 
 def no_change_poll(config: Path, proxy: TcpProxy, repeat: int = 20) -> list[Row]:
     """A poll when nothing arrived, next to a bare NOOP on the same live connection."""
     cfg = load_config(config)
-    account = cfg.accounts[0]
+    account = _imap(cfg)
     with tempfile.TemporaryDirectory() as state:
         store = Store.in_dir(Path(state))
         box = ImapMailbox(account)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from followup.cli import main
+from followup.cli.main import main
 
 main()

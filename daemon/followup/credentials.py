@@ -2,7 +2,7 @@
 
 This is the only module that imports ``keyring``, so a missing or locked keyring can
 only ever surface as one ``CredentialsUnavailable`` that says what to do instead.
-Every secret handed out is registered with ``redact`` so it never reaches a log.
+Every secret handed out is registered with ``logs.add_secret`` so it never reaches a log.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from followup import redact
-from followup.errors import CredentialsUnavailable
+from followup import logs
+from followup.core.errors import CredentialsUnavailable
 
 SERVICE = "followup"
 COMMAND_TIMEOUT = 60.0  # seconds; a password manager may ask for a passphrase
@@ -33,13 +33,13 @@ def get_secret(account_name: str, command: str | None = None) -> str:
                     f"no password is stored for account {account_name}; run "
                     f"`followup auth {account_name}` or set password_command for it"
                 )
-    redact.add_secret(secret)
+    logs.add_secret(secret)
     return secret
 
 
 def store_secret(account_name: str, secret: str) -> None:
     """Save a secret (password or OAuth token) for an account in the keyring."""
-    redact.add_secret(secret)
+    logs.add_secret(secret)
     keyring_set(account_name, secret)
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from followup.errors import StateError
-from followup.model import Address, MessageMeta, StageName, StageState
+from followup.core.errors import StateError
+from followup.core.model import Address, MessageMeta, StageName, StageRecord, StageState
 
 FolderRole = Literal["watched", "sent"]
 DB_NAME = "state.sqlite3"
@@ -79,20 +79,6 @@ class StoredMessage:
     account: str
     role: FolderRole
     meta: MessageMeta
-
-
-@dataclass(frozen=True)
-class StageRecord:
-    """What this program did for one (interview, stage): the only durable draft facts."""
-
-    interview_id: str
-    stage: StageName
-    state: StageState
-    account: str
-    message_id: str
-    ref: str | None
-    reason: str
-    updated_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -168,7 +154,9 @@ def meta_from_json(text: str) -> MessageMeta:
 class Store:
     """The state database; one per state_dir. Every write is its own transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
+        """Open (creating and migrating) the database; ``busy_timeout`` is how many seconds
+        a write waits for another process's transaction before giving up."""
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -177,10 +165,10 @@ class Store:
                 # another user could read it.
                 fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
-            self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
+            self._db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StateError(_state_problem(path, exc)) from exc
@@ -188,8 +176,8 @@ class Store:
             raise StateError(f"cannot open the state database {path}: {exc.strerror}") from exc
 
     @classmethod
-    def in_dir(cls, state_dir: Path) -> Store:
-        return cls(state_dir / DB_NAME)
+    def in_dir(cls, state_dir: Path, *, busy_timeout: float = 10.0) -> Store:
+        return cls(state_dir / DB_NAME, busy_timeout=busy_timeout)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -210,14 +198,18 @@ class Store:
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; any database failure becomes a ``StateError``."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             raise StateError(_state_problem(self.path, exc)) from exc
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StateError(_state_problem(self.path, exc)) from exc
             raise
         try:
             self._db.execute("COMMIT")
@@ -226,13 +218,22 @@ class Store:
                 self._db.execute("ROLLBACK")
             raise StateError(_state_problem(self.path, exc)) from exc
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read; a damaged database or a stored value that does not parse is a ``StateError``."""
+        try:
+            yield self._db
+        except (sqlite3.Error, ValueError, TypeError, KeyError, IndexError) as exc:
+            raise StateError(_state_problem(self.path, exc)) from exc
+
     # --- sync -------------------------------------------------------------------------
 
     def cursor(self, account: str, folder: str) -> tuple[str, dt.date] | None:
-        row = self._db.execute(
-            "SELECT cursor, since FROM cursors WHERE account=? AND folder=?", (account, folder)
-        ).fetchone()
-        return None if row is None else (row[0], dt.date.fromisoformat(row[1]))
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT cursor, since FROM cursors WHERE account=? AND folder=?", (account, folder)
+            ).fetchone()
+            return None if row is None else (str(row[0]), dt.date.fromisoformat(row[1]))
 
     def save_fetch(
         self,
@@ -246,54 +247,53 @@ class Store:
         reset: bool,
     ) -> None:
         """Store a fetch result and its cursor atomically (a crash keeps the old cursor)."""
-        try:
-            with self._tx() as db:
-                if reset:
-                    db.execute(
-                        "DELETE FROM messages WHERE account=? AND folder=?", (account, folder)
+        with self._tx() as db:
+            if reset:
+                db.execute("DELETE FROM messages WHERE account=? AND folder=?", (account, folder))
+            db.executemany(
+                "INSERT OR REPLACE INTO messages (account, folder, uid, role, message_id, date, meta)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        account,
+                        folder,
+                        m.uid,
+                        role,
+                        m.message_id,
+                        m.date.isoformat() if m.date else None,
+                        meta_to_json(m),
                     )
-                db.executemany(
-                    "INSERT OR REPLACE INTO messages (account, folder, uid, role, message_id, date, meta)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            account,
-                            folder,
-                            m.uid,
-                            role,
-                            m.message_id,
-                            m.date.isoformat() if m.date else None,
-                            meta_to_json(m),
-                        )
-                        for m in messages
-                    ],
-                )
-                db.execute(
-                    "INSERT OR REPLACE INTO cursors (account, folder, cursor, since) VALUES (?, ?, ?, ?)",
-                    (account, folder, cursor, since.isoformat()),
-                )
-        except sqlite3.Error as exc:
-            raise StateError(_state_problem(self.path, exc)) from exc
+                    for m in messages
+                ],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO cursors (account, folder, cursor, since) VALUES (?, ?, ?, ?)",
+                (account, folder, cursor, since.isoformat()),
+            )
 
     def messages(self) -> list[StoredMessage]:
-        rows = self._db.execute("SELECT account, role, meta FROM messages ORDER BY date, uid")
-        return [StoredMessage(r[0], r[1], meta_from_json(r[2])) for r in rows]
+        with self._reading() as db:
+            rows = db.execute("SELECT account, role, meta FROM messages ORDER BY date, uid")
+            return [StoredMessage(r[0], r[1], meta_from_json(r[2])) for r in rows]
 
     def message_count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM messages").fetchone()[0])
+        with self._reading() as db:
+            return int(db.execute("SELECT count(*) FROM messages").fetchone()[0])
 
     # --- drafts -----------------------------------------------------------------------
 
     def stage_records(self) -> dict[tuple[str, StageName], StageRecord]:
-        rows = self._db.execute(
-            "SELECT interview_id, stage, state, account, message_id, ref, reason, updated_at FROM stages"
-        )
-        return {
-            (r[0], r[1]): StageRecord(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], dt.datetime.fromisoformat(r[7])
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT interview_id, stage, state, account, message_id, ref, reason, updated_at"
+                " FROM stages"
             )
-            for r in rows
-        }
+            return {
+                (r[0], r[1]): StageRecord(
+                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], dt.datetime.fromisoformat(r[7])
+                )
+                for r in rows
+            }
 
     def record_stage(
         self,
@@ -308,17 +308,14 @@ class Store:
         now: dt.datetime,
     ) -> None:
         """Record a stage's new state and log the event in the same transaction."""
-        try:
-            with self._tx() as db:
-                db.execute(
-                    "INSERT OR REPLACE INTO stages"
-                    " (interview_id, stage, state, account, message_id, ref, reason, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (interview_id, stage, state, account, message_id, ref, reason, now.isoformat()),
-                )
-                _insert_event(db, now, state, reason, interview_id, stage)
-        except sqlite3.Error as exc:
-            raise StateError(_state_problem(self.path, exc)) from exc
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO stages"
+                " (interview_id, stage, state, account, message_id, ref, reason, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (interview_id, stage, state, account, message_id, ref, reason, now.isoformat()),
+            )
+            _insert_event(db, now, state, reason, interview_id, stage)
 
     def log_event(
         self,
@@ -328,39 +325,35 @@ class Store:
         interview_id: str | None = None,
         stage: str | None = None,
     ) -> None:
-        try:
-            with self._tx() as db:
-                _insert_event(db, now, kind, detail, interview_id, stage)
-        except sqlite3.Error as exc:
-            raise StateError(_state_problem(self.path, exc)) from exc
+        with self._tx() as db:
+            _insert_event(db, now, kind, detail, interview_id, stage)
 
     def set_account_health(self, account: str, ok: bool, detail: str, now: dt.datetime) -> None:
         """Remember the last sync outcome per account, for ``status`` and ``check``."""
-        try:
-            with self._tx() as db:
-                old = db.execute(
-                    "SELECT ok, detail FROM account_health WHERE account=?", (account,)
-                ).fetchone()
-                db.execute(
-                    "INSERT OR REPLACE INTO account_health (account, ok, detail, at) VALUES (?, ?, ?, ?)",
-                    (account, int(ok), detail, now.isoformat()),
-                )
-                if old is None or (bool(old[0]), old[1]) != (ok, detail):
-                    kind = "account-ok" if ok else "account-error"
-                    _insert_event(db, now, kind, f"{account}: {detail}")
-        except sqlite3.Error as exc:
-            raise StateError(_state_problem(self.path, exc)) from exc
+        with self._tx() as db:
+            old = db.execute(
+                "SELECT ok, detail FROM account_health WHERE account=?", (account,)
+            ).fetchone()
+            db.execute(
+                "INSERT OR REPLACE INTO account_health (account, ok, detail, at) VALUES (?, ?, ?, ?)",
+                (account, int(ok), detail, now.isoformat()),
+            )
+            if old is None or (bool(old[0]), old[1]) != (ok, detail):
+                kind = "account-ok" if ok else "account-error"
+                _insert_event(db, now, kind, f"{account}: {detail}")
 
     def account_health(self) -> dict[str, tuple[bool, str, dt.datetime]]:
-        rows = self._db.execute("SELECT account, ok, detail, at FROM account_health")
-        return {r[0]: (bool(r[1]), r[2], dt.datetime.fromisoformat(r[3])) for r in rows}
+        with self._reading() as db:
+            rows = db.execute("SELECT account, ok, detail, at FROM account_health")
+            return {r[0]: (bool(r[1]), r[2], dt.datetime.fromisoformat(r[3])) for r in rows}
 
     def events(self, limit: int = 100) -> list[Event]:
-        rows = self._db.execute(
-            "SELECT at, interview_id, stage, kind, detail FROM events ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        return [Event(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT at, interview_id, stage, kind, detail FROM events ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+            return [Event(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def _insert_event(

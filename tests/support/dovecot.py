@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from imapclient import IMAPClient
 
-from followup.config import AccountConfig
+from followup.config import ImapAccount
 from followup.mailbox.imap import ImapMailbox
 
 DOVECOT = "/usr/sbin/dovecot"
@@ -299,10 +299,9 @@ namespace inbox {{
             return "INBOX"
         return lay.prefix + special.get(name, name).replace("/", lay.separator)
 
-    def account(self, user: str, **overrides: object) -> AccountConfig:
+    def account(self, user: str, **overrides: object) -> ImapAccount:
         values: dict[str, object] = {
             "name": "test",
-            "type": "imap",
             "host": "127.0.0.1",
             "port": self.port,
             "security": "none",
@@ -311,7 +310,7 @@ namespace inbox {{
             "timeout": 10.0,
         }
         values.update(overrides)
-        return AccountConfig(**values)  # type: ignore[arg-type]
+        return ImapAccount(**values)  # type: ignore[arg-type]
 
 
 _FLAG_TO_IMAP = {
@@ -379,6 +378,11 @@ class ImapHarness:
             if uids:
                 client.add_flags(uids, [rb"\Deleted"])
                 client.uid_expunge(uids)
+
+    def edit_draft(self, message_id: str, raw: bytes) -> None:
+        """IMAP has no "replace": a client appends the new version and expunges the old."""
+        self.delete("Drafts", message_id)
+        self.deliver("Drafts", raw, flags=["draft"])
 
     def close(self) -> None:
         for mailbox in self.mailboxes:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from followup.config import AccountConfig
+from followup.config import GmailAccount
 from followup.mailbox import Mailbox
 from support.fake_gmail_api import SCOPE, FakeGmail, Recorded, StoredMessage
 from support.harness import ANSWERED, DRAFT, FLAGGED, SEEN
@@ -93,8 +93,11 @@ class GmailHarness:
         self.server = server
         self.fake = server.fake
         self.state_dir = state_dir
-        self.account = AccountConfig(
-            name="gmail-test", type="gmail", folders=("INBOX",), api_endpoint=server.url
+        self.account = GmailAccount(
+            name="gmail-test",
+            folders=("INBOX",),
+            api_endpoint=server.url,
+            client_secrets_file=state_dir / "client_secret.json",
         )
         self.opened: list[Mailbox] = []
 
@@ -138,6 +141,13 @@ class GmailHarness:
     def drafts(self) -> list[bytes]:
         with self.fake.lock:
             return [self.fake.messages[m].raw for m in self.fake.drafts.values()]
+
+    def edit_draft(self, message_id: str, raw: bytes) -> None:
+        with self.fake.lock:
+            draft_id = next(
+                d for d, m in self.fake.drafts.items() if self.fake.messages[m].rfc_id == message_id
+            )
+        self.fake.edit_draft(draft_id, raw)
 
     def delete(self, folder: str, message_id: str) -> None:
         label = _FOLDER_LABEL.get(folder, folder)

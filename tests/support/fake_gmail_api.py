@@ -235,11 +235,15 @@ class FakeGmail:
         form = urllib.parse.parse_qs(body.decode())
         self.token_forms.append(form)
         if self.token_error:
-            answer = {"error": self.token_error, "error_description": "Token has been revoked."}
-            return 400, "application/json", json.dumps(answer).encode()
+            refused = {"error": self.token_error, "error_description": "Token has been revoked."}
+            return 400, "application/json", json.dumps(refused).encode()
         token = f"ya29.fake-{self.token_requests}"
         self.valid_tokens.add(token)
-        answer = {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
+        answer: dict[str, object] = {
+            "access_token": token,
+            "expires_in": 3599,
+            "token_type": "Bearer",
+        }
         answer["scope"] = form.get("scope", [SCOPE])[0]
         if form.get("grant_type") == ["authorization_code"]:
             answer["refresh_token"] = "1//fake-refresh"
@@ -405,8 +409,9 @@ class FakeGmail:
         outer = message_from_bytes(envelope, policy=compat32)
         boundary = "batch_fake_boundary"
         chunks: list[str] = []
-        for part in outer.get_payload():
-            text = part.get_payload()
+        parts: list[Message] = outer.get_payload()  # type: ignore[assignment]
+        for part in parts:
+            text: str = part.get_payload()  # type: ignore[assignment]
             request_line, _, rest = text.replace("\r\n", "\n").partition("\n")
             head, _, inner_body = rest.partition("\n\n")
             method, target, _version = request_line.split(" ", 2)
@@ -447,7 +452,7 @@ def _part(msg: Message, part_id: str) -> JSON:
             for i, sub in enumerate(msg.get_payload())
         ]
         return out
-    data = msg.get_payload(decode=True) or b""
+    data: bytes = msg.get_payload(decode=True) or b""  # type: ignore[assignment]
     if msg.get_filename():
         out["body"] = {"attachmentId": f"att-{part_id}", "size": len(data)}
     else:

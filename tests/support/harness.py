@@ -33,3 +33,7 @@ class MailboxHarness(Protocol):
     def delete(self, folder: str, message_id: str) -> None:
         """Remove a message as the user would (e.g. they deleted our draft)."""
         ...
+
+    def edit_draft(self, message_id: str, raw: bytes) -> None:
+        """Save a new version of a draft, as the user's mail client does after an edit."""
+        ...

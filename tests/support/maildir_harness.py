@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.config import AccountConfig
+from followup.config import MaildirAccount
 from followup.mailbox.maildir import MaildirMailbox
 
 _LETTER = {"seen": "S", "flagged": "F", "draft": "D", "answered": "R"}
@@ -32,8 +32,8 @@ def message_id_of(raw: bytes) -> str:
 class MaildirHarness:
     def __init__(self, root: Path) -> None:
         self.root = make_maildir(root)
-        self.account = AccountConfig(
-            name="local", type="maildir", path=root, sent_folder="Sent", drafts_folder="Drafts"
+        self.account = MaildirAccount(
+            name="local", path=root, sent_folder="Sent", drafts_folder="Drafts"
         )
 
     def open(self) -> MaildirMailbox:
@@ -62,6 +62,14 @@ class MaildirHarness:
 
     def drafts(self) -> list[bytes]:
         return [file.read_bytes() for folder, file in self._all() if folder == "Drafts"]
+
+    def edit_draft(self, message_id: str, raw: bytes) -> None:
+        """Saved in place (same file name), as mutt and most Maildir clients do."""
+        for folder, file in self._all():
+            if folder == "Drafts" and message_id_of(file.read_bytes()) == message_id:
+                file.write_bytes(raw)
+                return
+        raise AssertionError(f"no draft {message_id}")
 
     def delete(self, folder: str, message_id: str) -> None:
         for f, file in self._all():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from followup.demo import sample_message
+from followup.cli.demo import sample_message
 
 DANA = "Dana Whitfield <dana@acme.example>"
 ME = "Jordan Rivera <jordan@example.com>"

@@ -12,9 +12,9 @@ from typing import Any
 
 from google_auth_oauthlib.flow import InstalledAppFlow
 
-from followup.config import AccountConfig
-from followup.errors import UserError
-from followup.mailbox.gmail import SCOPES
+from followup.config import GmailAccount
+from followup.core.errors import UserError
+from followup.mailbox.gmail_api import SCOPES
 
 Say = Callable[[str], None]
 
@@ -36,7 +36,7 @@ class _AnnouncingFlow(InstalledAppFlow):  # type: ignore[misc]
 
 
 def run_oauth_flow(
-    account: AccountConfig,
+    account: GmailAccount,
     store: Callable[[str, str], None],
     say: Say,
     *,
@@ -44,11 +44,6 @@ def run_oauth_flow(
     timeout_seconds: int | None = 600,
 ) -> None:
     """Ask the user for consent (readonly + compose scopes) and store the token JSON."""
-    if account.client_secrets_file is None:
-        raise UserError(
-            f"Gmail account {account.name} needs client_secrets_file: the OAuth client JSON "
-            "downloaded from the Google Cloud console (type: Desktop app)"
-        )
     path = account.client_secrets_file.expanduser()
     if not path.is_file():
         raise UserError(f"Gmail account {account.name}: client_secrets_file {path} not found")

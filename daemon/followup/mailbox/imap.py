@@ -14,17 +14,20 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from imapclient.exceptions import IMAPClientError
-from imapclient.response_parser import parse_fetch_response
 
-from followup.ats import is_ats_domain
-from followup.config import AccountConfig
-from followup.errors import MailboxUnreachable, MalformedMessage
+from followup.config import ImapAccount
+from followup.core.errors import MailboxUnreachable, MalformedMessage
+from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
+from followup.core.parsing import BODY_LIMIT, HEADER_FIELDS, parse_message
+from followup.core.text import bare_id
+from followup.mailbox.imap_commands import fetch_range, find_selected, search_message_id
 from followup.mailbox.imap_conn import Connection, Meter
+from followup.mailbox.imap_idle import announces_mail, wait_for_mail
 from followup.mailbox.imap_parse import (
     DRAFTS_FLAG,
     DRAFTS_NAMES,
@@ -33,28 +36,40 @@ from followup.mailbox.imap_parse import (
     Cursor,
     DraftRef,
     ListRow,
+    aware_date,
     batches,
     content_digest,
     fetch_item,
     find_special,
+    is_expunge,
+    is_mailbox_update,
     join_header_and_body,
     parse_appenduid,
     resolve_name,
-    sender_domains,
     uid_set,
 )
-from followup.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
-from followup.parsing import HEADER_FIELDS, bare_id, parse_message
+from followup.mailbox.protocol import TextWanted, no_text
 
 log = logging.getLogger(__name__)
 
 HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS (" + " ".join(f.upper() for f in HEADER_FIELDS) + ")]"
-BODY_LIMIT = 4096
 BODY_ITEM = f"BODY.PEEK[TEXT]<0.{BODY_LIMIT}>"
 FETCH_BATCH = 500  # UIDs per FETCH command, to keep command lines short
-IDLE_RENEW = 9 * 60.0  # seconds; servers may drop an IDLE after 30 min, RFC 2177 says 29
 DELETED = rb"\Deleted"
 DRAFT = rb"\Draft"
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """What one sync learned of a folder before parsing: where to go on from, and why."""
+
+    folder: str
+    uidvalidity: int
+    floor: int  # the last UID already synced (0 on a fresh sync)
+    uidnext: int | None = None
+    modseq: int | None = None
+    reset: bool = False  # the old cursor is void (UIDVALIDITY changed or unreadable)
+    fresh: bool = False  # no usable cursor: this is a first sync of the window
 
 
 class ImapMailbox:
@@ -62,7 +77,7 @@ class ImapMailbox:
 
     def __init__(
         self,
-        account: AccountConfig,
+        account: ImapAccount,
         *,
         attempts: int = 4,
         sleep: Callable[[float], None] = time.sleep,
@@ -136,7 +151,9 @@ class ImapMailbox:
 
     # reading ------------------------------------------------------------------------
 
-    def fetch_new(self, folder: str, cursor: str | None, since: dt.date) -> FetchResult:
+    def fetch_new(
+        self, folder: str, cursor: str | None, since: dt.date, wants_text: TextWanted = no_text
+    ) -> FetchResult:
         old: Cursor | None = None
         warnings: list[str] = []
         bad_cursor = False
@@ -148,7 +165,7 @@ class ImapMailbox:
                 warnings.append("the stored sync cursor was unreadable; synced from scratch")
 
         def op(client: Any) -> FetchResult:
-            return self._fetch(client, folder, old, bad_cursor, since, list(warnings))
+            return self._fetch(client, folder, old, bad_cursor, since, wants_text, list(warnings))
 
         result: FetchResult = self._run(f"read {folder}", op)
         return result
@@ -169,9 +186,9 @@ class ImapMailbox:
         """
         if self._examined == (self._conn.connects, folder):
             _, responses = client.noop()
-            if not all(_is_mailbox_update(r) for r in responses):
+            if not all(is_mailbox_update(r) for r in responses):
                 return None  # e.g. "* NO" after the folder was deleted: look again
-            return not any(_announces_mail(r) or _is_expunge(r) for r in responses)
+            return not any(announces_mail(r) or is_expunge(r) for r in responses)
         watched = self._folders.watched if self._folders else ()
         if watched and folder == watched[0]:
             return None  # re-examine it once, then stay on it
@@ -188,6 +205,7 @@ class ImapMailbox:
         old: Cursor | None,
         bad_cursor: bool,
         since: dt.date,
+        wants_text: TextWanted,
         warnings: list[str],
     ) -> FetchResult:
         if old is not None and not bad_cursor:
@@ -196,114 +214,87 @@ class ImapMailbox:
                 return FetchResult(messages=(), cursor=old.encode(), warnings=tuple(warnings))
             if unchanged is False and self._examined == (self._conn.connects, folder):
                 # Still selected and the NOOP announced mail: fetch past the cursor directly.
-                fetched = _fetch_range(client, f"{old.last_uid + 1}:*", [HEADER_ITEM])
-                return self._result(
-                    client,
-                    folder,
-                    fetched,
-                    old.last_uid,
-                    old.uidvalidity,
-                    None,
-                    old.modseq,
-                    reset=False,
-                    fresh=False,
-                    since=since,
-                    warnings=warnings,
-                )
-        state = self._select(client, folder, readonly=True)  # EXAMINE: no flag can change
-        uidvalidity = int(state[b"UIDVALIDITY"])
-        uidnext: int | None = state.get(b"UIDNEXT")
-        modseq: int | None = state.get(b"HIGHESTMODSEQ")
-        exists = int(state.get(b"EXISTS", 0))
+                fetched = fetch_range(client, f"{old.last_uid + 1}:*", [HEADER_ITEM])
+                state = FolderState(folder, old.uidvalidity, old.last_uid, modseq=old.modseq)
+                return self._result(client, state, fetched, since, wants_text, warnings)
+        selected = self._select(client, folder, readonly=True)  # EXAMINE: no flag can change
+        uidvalidity = int(selected[b"UIDVALIDITY"])
         reset = bad_cursor or (old is not None and old.uidvalidity != uidvalidity)
         fresh = old is None or reset
-        floor = 0 if fresh or old is None else old.last_uid
-
+        state = FolderState(
+            folder,
+            uidvalidity,
+            floor=0 if fresh or old is None else old.last_uid,
+            uidnext=selected.get(b"UIDNEXT"),
+            modseq=selected.get(b"HIGHESTMODSEQ"),
+            reset=reset,
+            fresh=fresh,
+        )
         fetched = {}
-        if exists == 0:
+        if int(selected.get(b"EXISTS", 0)) == 0:
             pass
         elif fresh:
             uids = sorted(client.search(["SINCE", since]))
             for batch in batches(uids, FETCH_BATCH):
-                fetched.update(_fetch_range(client, uid_set(batch), [HEADER_ITEM]))
-        elif uidnext is None or uidnext > floor + 1:
-            fetched = _fetch_range(client, f"{floor + 1}:*", [HEADER_ITEM])
-        return self._result(
-            client,
-            folder,
-            fetched,
-            floor,
-            uidvalidity,
-            uidnext,
-            modseq,
-            reset=reset,
-            fresh=fresh,
-            since=since,
-            warnings=warnings,
-        )
+                fetched.update(fetch_range(client, uid_set(batch), [HEADER_ITEM]))
+        elif state.uidnext is None or state.uidnext > state.floor + 1:
+            fetched = fetch_range(client, f"{state.floor + 1}:*", [HEADER_ITEM])
+        return self._result(client, state, fetched, since, wants_text, warnings)
 
     def _result(
         self,
         client: Any,
-        folder: str,
+        state: FolderState,
         fetched: dict[int, dict[bytes, Any]],
-        floor: int,
-        uidvalidity: int,
-        uidnext: int | None,
-        modseq: int | None,
-        *,
-        reset: bool,
-        fresh: bool,
         since: dt.date,
+        wants_text: TextWanted,
         warnings: list[str],
     ) -> FetchResult:
         """Parse what was fetched above the cursor into messages and the next cursor."""
-        new = {uid: data for uid, data in fetched.items() if uid > floor}
-
-        bodies = self._ats_bodies(client, new)
-        messages: list[MessageMeta] = []
-        for uid in sorted(new):
-            header = fetch_item(new[uid], b"BODY[HEADER")
+        headers: dict[int, MessageMeta] = {}
+        raw_headers: dict[int, bytes] = {}
+        for uid in sorted(u for u in fetched if u > state.floor):
+            header = fetch_item(fetched[uid], b"BODY[HEADER")
             if header is None:
                 warnings.append(f"UID {uid}: the server returned no header; skipped")
                 continue
-            body = bodies.get(uid)
-            raw = join_header_and_body(header, body) if body is not None else header
             try:
-                meta = parse_message(
-                    raw, folder=folder, uid=str(uid), body_limit=BODY_LIMIT if body else 0
+                headers[uid] = parse_message(
+                    header, folder=state.folder, uid=str(uid), body_limit=0
                 )
             except MalformedMessage as exc:
                 warnings.append(f"UID {uid}: skipped a malformed message ({exc})")
                 continue
+            raw_headers[uid] = header
+        bodies = self._bodies(client, [uid for uid, meta in headers.items() if wants_text(meta)])
+        messages: list[MessageMeta] = []
+        for uid, meta in headers.items():
+            body = bodies.get(uid)
+            if body is not None:
+                raw = join_header_and_body(raw_headers[uid], body)
+                meta = parse_message(raw, folder=state.folder, uid=str(uid))
             messages.append(meta)
-
-        last = max([floor, *new, (uidnext - 1) if uidnext else 0])
-        if fresh:
+        last = max([state.floor, *headers, (state.uidnext - 1) if state.uidnext else 0])
+        if state.fresh:
             log.debug(
                 "%s %s: first sync since %s: %d messages",
                 self.account,
-                folder,
+                state.folder,
                 since,
                 len(messages),
             )
         return FetchResult(
             messages=tuple(messages),
-            cursor=Cursor(uidvalidity, last, modseq).encode(),
-            reset=reset,
+            cursor=Cursor(state.uidvalidity, last, state.modseq).encode(),
+            reset=state.reset,
             warnings=tuple(warnings),
         )
 
-    def _ats_bodies(self, client: Any, fetched: dict[int, dict[bytes, Any]]) -> dict[int, bytes]:
-        """The first bytes of the body of messages from applicant-tracking systems only."""
-        wanted = []
-        for uid, data in fetched.items():
-            header = fetch_item(data, b"BODY[HEADER")
-            if header and any(is_ats_domain(d) for d in sender_domains(header)):
-                wanted.append(uid)
+    def _bodies(self, client: Any, uids: Sequence[int]) -> dict[int, bytes]:
+        """The first bytes of the body of the given messages."""
         out: dict[int, bytes] = {}
-        for batch in batches(sorted(wanted), FETCH_BATCH):
-            for uid, data in _fetch_range(client, uid_set(batch), [BODY_ITEM]).items():
+        for batch in batches(sorted(uids), FETCH_BATCH):
+            for uid, data in fetch_range(client, uid_set(batch), [BODY_ITEM]).items():
                 body = fetch_item(data, b"BODY[TEXT]")
                 if body is not None:
                     out[uid] = body
@@ -323,7 +314,7 @@ class ImapMailbox:
         if not message_id:
             raise ValueError("a draft needs a Message-ID: it is the idempotency key")
         raw = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
-        when = _aware_date(message.get("Date"))
+        when = aware_date(message.get("Date"))
         drafts = self.folders().drafts
 
         def op(client: Any) -> str:
@@ -361,7 +352,9 @@ class ImapMailbox:
         candidates: list[int] = []
         if int(state[b"UIDVALIDITY"]) == wanted.uidvalidity:
             candidates.append(wanted.uid)
-        candidates += [u for u in _search_id(client, wanted.message_id) if u not in candidates]
+        candidates += [
+            u for u in search_message_id(client, wanted.message_id) if u not in candidates
+        ]
         contents = client.fetch(candidates, ["BODY.PEEK[]"]) if candidates else {}
         present = {uid: fetch_item(data, b"BODY[]") for uid, data in contents.items()}
         same = [
@@ -387,96 +380,18 @@ class ImapMailbox:
         return "withdrawn"
 
     def _find(self, client: Any, drafts: str, message_id: str) -> str | None:
-        return _find_selected(client, self._select(client, drafts, readonly=True), message_id)
+        return find_selected(client, self._select(client, drafts, readonly=True), message_id)
 
     # waiting ------------------------------------------------------------------------
 
     def idle_wait(self, folder: str, timeout: float) -> bool:
         """Wait for new mail in ``folder`` with IDLE; False on timeout or without IDLE."""
-        waited: bool = self._run("wait for new mail", lambda c: self._idle(c, folder, timeout))
-        return waited
 
-    def _idle(self, client: Any, folder: str, timeout: float) -> bool:
-        if not client.has_capability("IDLE"):
-            return False
-        self._select(client, folder, readonly=True)
-        deadline = time.monotonic() + max(0.0, timeout)
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
+        def op(client: Any) -> bool:
+            if not client.has_capability("IDLE"):
                 return False
-            client.idle()
-            try:
-                responses = client.idle_check(timeout=min(left, IDLE_RENEW))
-            finally:
-                client.idle_done()
-            if any(_announces_mail(r) for r in responses):
-                return True
+            self._select(client, folder, readonly=True)
+            return wait_for_mail(client, timeout)
 
-
-# helpers that work on a live client --------------------------------------------------
-
-
-def _fetch_range(client: Any, seqset: str, items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
-    """``UID FETCH <seqset>`` for ranges such as ``41:*`` or ``3:90,95``.
-
-    imapclient's ``fetch`` only keeps results for the UIDs it was given one by one, so
-    compact and open ranges go through the underlying imaplib object.
-    """
-    imap = client._imap
-    tag = imap._command("UID", "FETCH", seqset, "(" + " ".join(items) + ")")
-    typ, data = imap._command_complete("FETCH", tag)
-    if typ != "OK":
-        raise IMAPClientError(f"FETCH failed: {data[0]!r}")
-    typ, data = imap._untagged_response(typ, data, "FETCH")
-    parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(data, client.normalise_times, True)
-    return parsed
-
-
-def _search_id(client: Any, message_id: str) -> list[int]:
-    return sorted(client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
-
-
-def _find_selected(client: Any, state: Any, message_id: str) -> str | None:
-    uids = _search_id(client, message_id)
-    if not uids:
-        return None
-    uid = uids[0]
-    raw = fetch_item(client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}), b"BODY[]")
-    if raw is None:  # expunged between SEARCH and FETCH
-        return None
-    return DraftRef(int(state[b"UIDVALIDITY"]), uid, content_digest(raw), message_id).encode()
-
-
-def _aware_date(value: object) -> dt.datetime | None:
-    if value is None:
-        return None
-    try:
-        when = parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
-        return None
-    return when if when.tzinfo is not None else None
-
-
-def _is_mailbox_update(response: Any) -> bool:
-    """The untagged responses a NOOP may carry about the selected folder."""
-    return (
-        isinstance(response, tuple)
-        and len(response) >= 2
-        and isinstance(response[0], int)
-        and response[1] in (b"EXISTS", b"RECENT", b"EXPUNGE", b"FETCH")
-    )
-
-
-def _is_expunge(response: Any) -> bool:
-    return isinstance(response, tuple) and len(response) >= 2 and response[1] == b"EXPUNGE"
-
-
-def _announces_mail(response: Any) -> bool:
-    return (
-        isinstance(response, tuple)
-        and len(response) >= 2
-        and response[1] in (b"EXISTS", b"RECENT")
-        and isinstance(response[0], int)
-        and response[0] > 0
-    )
+        waited: bool = self._run("wait for new mail", op)
+        return waited

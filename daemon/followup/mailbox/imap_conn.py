@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import random
 import ssl
 import time
 from collections.abc import Callable
@@ -21,9 +20,10 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from followup import credentials, redact
-from followup.config import AccountConfig
-from followup.errors import AuthError, CredentialsUnavailable, MailboxUnreachable
+from followup import credentials, logs
+from followup.config import ImapAccount
+from followup.core.backoff import Backoff
+from followup.core.errors import AuthError, CredentialsUnavailable, MailboxUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +50,16 @@ class Connection:
 
     def __init__(
         self,
-        account: AccountConfig,
+        account: ImapAccount,
         *,
         attempts: int = 4,
         base_delay: float = 0.5,
         max_delay: float = 15.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not account.host or not account.username:
-            raise MailboxUnreachable(f"account {account.name} needs host and username for IMAP")
         self.account = account
         self.host: str = account.host
-        self.port = account.port or (993 if account.security == "tls" else 143)
+        self.port = account.port
         self.attempts = max(1, attempts)
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -70,13 +68,14 @@ class Connection:
         self.connects = 0
         self._client: Any = None
         self._secret: str | None = None
-        redact.install()
+        logs.install_redaction()
 
     # ------------------------------------------------------------------------------
 
     def run(self, op: Callable[[Any], T]) -> T:
         """Run ``op(client)``; on a connection failure reconnect and run it again."""
         last: BaseException | None = None
+        backoff = Backoff(self.base_delay, self.max_delay)
         for attempt in range(self.attempts):
             try:
                 return op(self._ensure())
@@ -92,15 +91,11 @@ class Connection:
                     self.attempts,
                 )
                 if attempt + 1 < self.attempts:
-                    self.sleep(self._delay(attempt))
+                    self.sleep(backoff.next_delay())
         raise MailboxUnreachable(
             f"the IMAP server {self.host}:{self.port} of account {self.account.name} could "
             f"not be reached after {self.attempts} attempts ({_describe(last)})"
         )
-
-    def _delay(self, attempt: int) -> float:
-        cap = min(self.max_delay, self.base_delay * (2.0**attempt))
-        return cap * (0.5 + random.random() / 2)
 
     def drop(self) -> None:
         """Forget the current connection without talking to the server."""
@@ -244,4 +239,4 @@ def _describe(exc: BaseException | None) -> str:
     if exc is None:
         return "no error"
     text = str(exc).strip() or type(exc).__name__
-    return redact.redact(text)[:200]
+    return logs.redact(text)[:200]

@@ -6,6 +6,7 @@ plain values.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -13,7 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from email.utils import getaddresses
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
 
 # One LIST response row as imapclient returns it: (flags, delimiter, decoded name).
 ListRow = tuple[Sequence[bytes], bytes | None, str]
@@ -226,3 +228,30 @@ def resolve_name(rows: Sequence[ListRow], name: str, prefix: str) -> str | None:
         if variant.lower() in lowered:
             return lowered[variant.lower()]
     return None
+
+
+# responses ------------------------------------------------------------------------------
+
+
+def aware_date(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        when = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def is_mailbox_update(response: Any) -> bool:
+    """The untagged responses a NOOP may carry about the selected folder."""
+    return (
+        isinstance(response, tuple)
+        and len(response) >= 2
+        and isinstance(response[0], int)
+        and response[1] in (b"EXISTS", b"RECENT", b"EXPUNGE", b"FETCH")
+    )
+
+
+def is_expunge(response: Any) -> bool:
+    return isinstance(response, tuple) and len(response) >= 2 and response[1] == b"EXPUNGE"

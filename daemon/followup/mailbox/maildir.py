@@ -18,10 +18,11 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 
-from followup.config import AccountConfig
-from followup.errors import MailboxUnreachable, MalformedMessage
-from followup.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
-from followup.parsing import parse_message
+from followup.config import MaildirAccount
+from followup.core.errors import MailboxUnreachable, MalformedMessage
+from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
+from followup.core.parsing import parse_message
+from followup.mailbox.protocol import TextWanted, no_text
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,7 @@ def _key_of(filename: str) -> str:
 class MaildirMailbox:
     """A Maildir tree; folder ``X`` lives at ``<path>/X`` (``INBOX`` may be the root itself)."""
 
-    def __init__(self, account: AccountConfig) -> None:
-        if account.path is None:
-            raise MailboxUnreachable(f"account {account.name!r} has no maildir path")
+    def __init__(self, account: MaildirAccount) -> None:
         self.account = account.name
         self._cfg = account
         self.root = account.path
@@ -111,7 +110,9 @@ class MaildirMailbox:
                 warnings.append(f"skipped {file}: {exc.strerror or exc}")
             return None
 
-    def fetch_new(self, folder: str, cursor: str | None, since: dt.date) -> FetchResult:
+    def fetch_new(
+        self, folder: str, cursor: str | None, since: dt.date, wants_text: TextWanted = no_text
+    ) -> FetchResult:
         """New files since the cursor (the set of keys already seen)."""
         path = self._require(folder)
         seen: set[str] = set(json.loads(cursor)) if cursor else set()
@@ -130,7 +131,7 @@ class MaildirMailbox:
             if raw is None:
                 continue
             try:
-                meta = parse_message(raw, folder=folder, uid=key)
+                meta = parse_message(raw, folder=folder, uid=key, text_if=wants_text)
             except MalformedMessage as exc:
                 warnings.append(f"skipped {files[key]}: {exc}")
                 continue
@@ -165,7 +166,7 @@ class MaildirMailbox:
             if raw is None:
                 continue
             try:
-                meta = parse_message(raw, uid=key)
+                meta = parse_message(raw, uid=key, body_limit=0)
             except MalformedMessage:
                 continue
             if meta.message_id == message_id:

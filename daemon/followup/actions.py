@@ -1,0 +1,196 @@
+"""The acts of a cycle, each exactly once: write a draft, withdraw one, settle an interrupted one.
+
+Every act records its intent in the state database before it touches the mailbox, and
+looks in Drafts before it writes, so a crash at any point neither duplicates nor loses a
+draft (promise 3), and only a draft still exactly as written is ever removed (promise 4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Literal
+
+from followup.config import Config
+from followup.core.drafts import choose_recipient, compose_draft, thread_context
+from followup.core.errors import MailboxUnreachable
+from followup.core.model import StageState
+from followup.core.planner import InterviewPlan, StagePlan
+from followup.core.templating import TemplateError
+from followup.faults import fault_point
+from followup.mailbox import Mailbox
+from followup.store import Store
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal[
+    "drafted",
+    "would-draft",
+    "found-existing",
+    "withdrawn",
+    "would-withdraw",
+    "kept",
+    "skipped",
+    "failed",
+]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    interview_id: str
+    company: str
+    stage: str
+    outcome: Outcome
+    reason: str
+    message: EmailMessage | None = None
+
+
+def log_result(r: ActionResult) -> None:
+    log.info("%s %s for %s (%s): %s", r.outcome, r.stage, r.company, r.interview_id, r.reason)
+
+
+def build_draft(
+    config: Config, plan: InterviewPlan, stage: StagePlan, now: dt.datetime
+) -> EmailMessage:
+    iv = plan.interview
+    convo = plan.facts.conversation
+    return compose_draft(
+        interview=iv,
+        stage=stage.stage,
+        identity=config.identity,
+        templates=config.templates,
+        recipient=choose_recipient(iv, convo, me=config.identity.addresses()),
+        thread=thread_context(convo),
+        now=now,
+        sched=config.schedule,
+    )
+
+
+@dataclass(frozen=True)
+class _Recorder:
+    """Records one (interview, stage)'s new state; every write names the same draft."""
+
+    store: Store
+    stage: StagePlan
+    account: str
+    now: dt.datetime
+
+    def __call__(self, state: StageState, ref: str | None, reason: str) -> None:
+        self.store.record_stage(
+            self.stage.interview_id,
+            self.stage.stage,
+            state,
+            account=self.account,
+            message_id=self.stage.message_id,
+            ref=ref,
+            reason=reason,
+            now=self.now,
+        )
+
+
+_Result = Callable[..., ActionResult]
+
+
+def act(
+    config: Config,
+    plan: InterviewPlan,
+    stage: StagePlan,
+    mailbox: Mailbox | None,
+    account: str,
+    store: Store,
+    now: dt.datetime,
+    dry_run: bool,
+) -> ActionResult:
+    """Carry out the action the planner chose for one stage."""
+    iv = plan.interview
+
+    def result(outcome: Outcome, reason: str, message: EmailMessage | None = None) -> ActionResult:
+        return ActionResult(iv.id, iv.company, stage.stage, outcome, reason, message)
+
+    if mailbox is None:
+        return result(
+            "skipped", f"account {account} could not be synced (no mailbox open); will retry"
+        )
+    record = _Recorder(store, stage, account, now)
+    if stage.action == "cleanup":
+        return _cleanup(stage, mailbox, record, dry_run, result)
+    if stage.action == "withdraw":
+        return _withdraw(stage, mailbox, record, dry_run, result)
+    try:
+        message = build_draft(config, plan, stage, now)
+    except TemplateError as exc:
+        # Not a mailbox failure: the account stays healthy; the config needs fixing.
+        return result("skipped", f"the {stage.stage} template cannot be filled for {iv.id}: {exc}")
+    if dry_run:
+        return result("would-draft", stage.reason, message)
+    return _draft(stage, message, mailbox, record, result)
+
+
+def _draft(
+    stage: StagePlan, message: EmailMessage, mailbox: Mailbox, record: _Recorder, result: _Result
+) -> ActionResult:
+    """The exactly-once protocol: intent, look in Drafts, write, record (promise 3)."""
+    try:
+        record("intent", None, stage.reason)
+        fault_point("after-intent")
+        existing = mailbox.find_draft(stage.message_id)
+        fault_point("after-find")
+        if existing is not None:
+            record("drafted", existing, f"{stage.reason} (found the draft already in Drafts)")
+            return result("found-existing", stage.reason, message)
+        ref = mailbox.append_draft(message)
+        fault_point("after-append")
+        record("drafted", ref, stage.reason)
+        fault_point("after-record")
+    except MailboxUnreachable as exc:
+        return result("failed", f"{exc}; will retry")
+    return result("drafted", stage.reason, message)
+
+
+def _withdraw(
+    stage: StagePlan, mailbox: Mailbox, record: _Recorder, dry_run: bool, result: _Result
+) -> ActionResult:
+    """Remove our draft after a reply, only if it is exactly as we wrote it (promise 4)."""
+    if dry_run or stage.ref is None:
+        return result("would-withdraw", stage.reason)
+    retry = stage.state == "withdrawing"
+    try:
+        if not retry:
+            record("withdrawing", stage.ref, stage.reason)
+        outcome = mailbox.withdraw_draft(stage.ref)
+        fault_point("after-withdraw")
+    except MailboxUnreachable as exc:
+        return result("failed", str(exc))
+    if outcome == "withdrawn" or (outcome == "gone" and retry):
+        # Gone on a retry: our own earlier removal went through before we heard back.
+        record("withdrawn", None, f"withdrawn: {stage.reason}")
+        return result("withdrawn", stage.reason)
+    # The user edited, sent or removed it: it is theirs now; remember not to look again.
+    note = "you edited it, so it stays" if outcome == "changed" else "it was already gone"
+    record("drafted", None, f"{stage.reason}; {note}")
+    return result("kept", f"{stage.reason}; {note}")
+
+
+def _cleanup(
+    stage: StagePlan, mailbox: Mailbox, record: _Recorder, dry_run: bool, result: _Result
+) -> ActionResult:
+    """Settle a draft that was interrupted and is no longer wanted (reply, closed, late)."""
+    if dry_run:
+        return result("would-withdraw", f"an interrupted draft is no longer wanted: {stage.reason}")
+    try:
+        ref = mailbox.find_draft(stage.message_id)
+        outcome = mailbox.withdraw_draft(ref) if ref is not None else "gone"
+    except MailboxUnreachable as exc:
+        return result("failed", f"{exc}; will retry")
+    state: StageState = stage.state
+    if outcome == "withdrawn":
+        note = "; the interrupted draft was removed"
+    elif outcome == "changed":
+        state, note = "drafted", "; the interrupted draft was kept because you changed it"
+    else:
+        note = ""
+    record(state, None, stage.reason + note)
+    return result("withdrawn" if outcome == "withdrawn" else "kept", stage.reason + note)

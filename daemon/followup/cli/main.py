@@ -1,0 +1,342 @@
+"""The command line: argument parsing, output and exit codes only.
+
+Every command's errors go through ``_Group.invoke``: a ``UserError`` prints one line and
+exits with its code, never a traceback. Each command lists its exit codes in ``--help``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from followup import __version__
+from followup.config import (
+    Config,
+    GmailAccount,
+    ImapAccount,
+    find_config_path,
+    load_config,
+    system_timezone,
+)
+from followup.config.starter import starter_config
+from followup.core.calendar import parse_date_or_datetime, parse_when
+from followup.core.errors import (
+    EXIT_CANTCREAT,
+    EXIT_CONFIG,
+    EXIT_STATE,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CannotCreate,
+    FollowupError,
+    UsageError,
+    UserError,
+)
+from followup.logs import setup_logging
+from followup.mailbox import Mailbox, open_mailbox
+from followup.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def exit_codes(*codes: tuple[int, str]) -> str:
+    """The "Exit codes" paragraph of a command's help."""
+    rows = [(0, "ok"), *codes, (EXIT_USAGE, "usage error")]
+    lines = "\n".join(f"{code:>4}  {what}" for code, what in sorted(rows))
+    return f"\b\nExit codes:\n{lines}"
+
+
+_CONFIG = (EXIT_CONFIG, "the configuration is invalid (every problem is listed)")
+_STATE = (EXIT_STATE, "the state database cannot be used (the message says what to do)")
+_UNREACHABLE = (EXIT_UNREACHABLE, "a mailbox could not be reached, or refused the login")
+
+
+class _Group(click.Group):
+    """Runs every command with one error policy: a user error is one line and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(f"followup: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except FollowupError as exc:  # a bug-class error that still deserves a clean message
+            click.echo(f"followup: {exc}", err=True)
+            sys.exit(1)
+
+
+@dataclass
+class Context:
+    config_arg: str | None
+    verbose: int
+
+    def config_path(self) -> Path:
+        return find_config_path(self.config_arg)
+
+    def load(self) -> Config:
+        return load_config(self.config_path())
+
+
+def parse_now(text: str | None, config: Config) -> dt.datetime:
+    tz = config.schedule.tz
+    if text is None:
+        return dt.datetime.now(tz)
+    try:
+        return parse_when(text, tz).astimezone(tz)  # shown in the configured zone
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from exc
+
+
+@contextmanager
+def open_mailboxes(config: Config) -> Iterator[dict[str, Mailbox]]:
+    boxes: dict[str, Mailbox] = {}
+    try:
+        for account in config.accounts:
+            boxes[account.name] = open_mailbox(config, account)
+        yield boxes
+    finally:
+        for box in boxes.values():
+            box.close()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_arg",
+    metavar="PATH",
+    help="Config file (default: $FOLLOWUP_CONFIG or ~/.config/followup/config.toml).",
+)
+@click.option(
+    "-v", "--verbose", count=True, help="More log output (-v info, -vv debug, -vvv protocol)."
+)
+@click.version_option(__version__, prog_name="followup")
+@click.pass_context
+def main(ctx: click.Context, config_arg: str | None, verbose: int) -> None:
+    """Draft polite interview follow-ups when employers go silent. Never sends mail."""
+    setup_logging(verbose)
+    ctx.obj = Context(config_arg, verbose)
+
+
+@main.command(epilog=exit_codes((EXIT_CANTCREAT, "the config file already exists")))
+@click.pass_obj
+def init(obj: Context) -> None:
+    """Write a starter config; never overwrites an existing file."""
+    path = obj.config_path()
+    if path.exists():
+        raise CannotCreate(f"{path} already exists; not overwriting it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as fh:
+        fh.write(starter_config(timezone=system_timezone()))
+    path.chmod(0o600)
+    click.echo(f"wrote {path}\nedit it, then run: followup check")
+
+
+@main.command(epilog=exit_codes(_CONFIG, (EXIT_UNREACHABLE, "an account failed its check")))
+@click.pass_obj
+def check(obj: Context) -> None:
+    """Validate config, templates and credentials; connect to each account and show its folders."""
+    config = obj.load()
+    click.echo(
+        f"config {config.path}: ok ({len(config.interviews)} interviews, "
+        f"{len(config.accounts)} accounts)"
+    )
+    failed = False
+    for account in config.accounts:
+        try:
+            box = open_mailbox(config, account)
+            try:
+                info = box.folders()
+                # A real round trip to Drafts: proves the credentials and the folder work.
+                box.find_draft("followup-check@invalid")
+            finally:
+                box.close()
+        except UserError as exc:
+            failed = True
+            click.echo(f"account {account.name} ({account.type}): FAILED: {exc}")
+            continue
+        click.echo(
+            f"account {account.name} ({account.type}): ok; watching {', '.join(info.watched)}; "
+            f"Sent: {info.sent or '(none found)'}; Drafts: {info.drafts}"
+        )
+    if failed:
+        sys.exit(EXIT_UNREACHABLE)
+
+
+@main.command(epilog=exit_codes(_CONFIG, _STATE, _UNREACHABLE))
+@click.option("--once", is_flag=True, help="Run one cycle, then exit.")
+@click.option("--now", "now_arg", metavar="T", help="Act as if it were T (ISO 8601).")
+@click.option("--dry-run", is_flag=True, help="Write no draft; show what would be written.")
+@click.pass_obj
+def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool) -> None:
+    """Run the daemon (foreground, systemd-friendly), or one cycle with --once."""
+    config = obj.load()
+    if not once:
+        from followup.service.daemon import run_service
+
+        sys.exit(run_service(obj.config_path(), now_arg=now_arg, dry_run=dry_run))
+    from followup.cli.render import render_cycle
+    from followup.engine import run_once
+
+    now = parse_now(now_arg, config)
+    store = Store.in_dir(config.daemon.state_dir)
+    try:
+        with open_mailboxes(config) as boxes:
+            report = run_once(config, boxes, store, now, dry_run=dry_run)
+    finally:
+        store.close()
+    click.echo(render_cycle(report), nl=False)
+    if report.account_errors and len(report.account_errors) == len(config.accounts):
+        sys.exit(EXIT_UNREACHABLE)
+
+
+@main.command(epilog=exit_codes(_CONFIG, _STATE))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--now", "now_arg", metavar="T", help="Show states as of T (ISO 8601).")
+@click.pass_obj
+def status(obj: Context, as_json: bool, now_arg: str | None) -> None:
+    """Every interview, its reply, and each stage's due time and state."""
+    from followup.cli.render import render_status, status_json
+    from followup.engine import plan_from_store
+
+    config = obj.load()
+    now = parse_now(now_arg, config)
+    store = Store.in_dir(config.daemon.state_dir)
+    try:
+        plans = plan_from_store(config, store, now)
+        health = store.account_health()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(status_json(now, plans, health), ensure_ascii=False))
+    else:
+        click.echo(render_status(now, plans, health), nl=False)
+
+
+@main.command(epilog=exit_codes(_CONFIG, _STATE))
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per line: file, interview, reason."
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
+    """How these messages are classified with the current config and state, and why."""
+    from followup.cli.explain import explain_files
+
+    config = obj.load()
+    store = Store.in_dir(config.daemon.state_dir)
+    try:
+        verdicts = explain_files(config, store, files)
+    finally:
+        store.close()
+    for v in verdicts:
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {"file": str(v.file), "interview": v.interview_id, "reason": v.reason},
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            click.echo(f"{v.file}: {v.interview_id or '-'}: {v.reason}")
+
+
+@main.command(epilog=exit_codes(_CONFIG, _UNREACHABLE))
+@click.argument("account_name", metavar="ACCOUNT")
+@click.pass_obj
+def auth(obj: Context, account_name: str) -> None:
+    """Store an IMAP password in keyring, or run the Gmail OAuth flow."""
+    from followup import credentials
+
+    config = obj.load()
+    account = next((a for a in config.accounts if a.name == account_name), None)
+    if account is None:
+        names = ", ".join(a.name for a in config.accounts)
+        raise UsageError(f"no account named {account_name!r} in {config.path}; accounts: {names}")
+    if isinstance(account, GmailAccount):
+        from followup.mailbox.gmail_auth import run_oauth_flow
+
+        run_oauth_flow(account, credentials.store_secret, say=click.echo)
+    elif isinstance(account, ImapAccount):
+        credentials.prompt_and_store_password(account.name)
+        click.echo(f"stored the password of {account.name} in the keyring (service 'followup')")
+    else:
+        click.echo(f"account {account.name} is a local maildir and needs no credentials")
+
+
+@main.command(epilog=exit_codes(_CONFIG))
+@click.option("--id", "iid", required=True, help="Stable slug, e.g. acme-backend.")
+@click.option("--company", required=True)
+@click.option("--role", required=True)
+@click.option("--interviewed-on", required=True, help="Date (2026-11-16) or datetime.")
+@click.option("--reply-promised-by", help="Date they promised an answer by.")
+@click.option("--contact", "contacts", multiple=True, help='"Name <email>"; repeatable.')
+@click.option("--domain", "domains", multiple=True, help="Company mail domain; repeatable.")
+@click.option("--account", help="Account name (only with several accounts).")
+@click.option("--highlight", help="An idea you want to mention in the follow-up.")
+@click.pass_obj
+def add(
+    obj: Context,
+    iid: str,
+    company: str,
+    role: str,
+    interviewed_on: str,
+    reply_promised_by: str | None,
+    contacts: tuple[str, ...],
+    domains: tuple[str, ...],
+    account: str | None,
+    highlight: str | None,
+) -> None:
+    """Append an interview to the config, keeping its comments."""
+    from followup.config.edit import append_interview
+
+    fields: dict[str, object] = {"id": iid, "company": company, "role": role}
+    try:
+        fields["interviewed_on"] = parse_date_or_datetime(interviewed_on)
+        if reply_promised_by:
+            fields["reply_promised_by"] = dt.date.fromisoformat(reply_promised_by)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    optional: dict[str, object] = {
+        "contacts": list(contacts),
+        "domains": list(domains),
+        "account": account,
+        "highlight": highlight,
+    }
+    fields.update({key: value for key, value in optional.items() if value})
+    append_interview(obj.config_path(), fields)
+    click.echo(f"added interview {iid}")
+
+
+@main.command("install-service", epilog=exit_codes(_CONFIG))
+@click.pass_obj
+def install_service(obj: Context) -> None:
+    """Install the systemd user unit and print how to enable it."""
+    from followup.service.unit import install_unit
+
+    path = install_unit(obj.config_arg)
+    click.echo(
+        f"wrote {path}\nnow run:\n  systemctl --user daemon-reload\n"
+        "  systemctl --user enable --now followup"
+    )
+    click.echo("to keep it running while you are logged out:\n  loginctl enable-linger $USER")
+
+
+@main.command()
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build the demo here and keep it.",
+)
+def demo(keep: Path | None) -> None:
+    """A self-contained run on a throw-away Maildir with sample interviews."""
+    from followup.cli.demo import run_demo
+
+    click.echo(run_demo(keep), nl=False)

@@ -1,0 +1,1 @@
+"""``followup run``: the long-running daemon and what it needs from systemd and APScheduler."""

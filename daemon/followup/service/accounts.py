@@ -1,0 +1,92 @@
+"""The daemon's open mailboxes: one per account, opened lazily, dropped when it fails.
+
+A failed account is logged once per distinct error, recorded for ``status``, and its
+connection is dropped so the next step opens a fresh one; the other accounts go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import time
+
+from followup.config import AccountConfig, Config
+from followup.core.backoff import Backoff
+from followup.core.errors import UserError
+from followup.mailbox import Mailbox, open_mailbox
+from followup.store import Store
+
+log = logging.getLogger(__name__)
+
+RETRY_MIN = 60.0  # first retry of a due draft whose account failed
+
+
+class AccountPool:
+    """Open mailboxes by account name, and the last error of each failed account."""
+
+    def __init__(self) -> None:
+        self.boxes: dict[str, Mailbox] = {}
+        self.errors: dict[str, str] = {}
+
+    def get(
+        self, config: Config, account: AccountConfig, store: Store, now: dt.datetime
+    ) -> Mailbox | None:
+        box = self.boxes.get(account.name)
+        if box is not None:
+            return box
+        try:
+            box = open_mailbox(config, account)
+        except UserError as exc:
+            self.failed(account.name, str(exc), store, now)
+            return None
+        self.boxes[account.name] = box
+        return box
+
+    def failed(
+        self, name: str, why: str, store: Store, now: dt.datetime, *, logged: bool = False
+    ) -> None:
+        """Log, record, and drop the connection so the next step opens a fresh one."""
+        if not logged and self.errors.get(name) != why:
+            log.error("account %s: %s", name, why)
+        self.errors[name] = why
+        store.set_account_health(name, False, why, now)
+        box = self.boxes.pop(name, None)
+        if box is not None:
+            with contextlib.suppress(Exception):
+                box.close()
+
+    def ok(self, name: str) -> None:
+        if self.errors.pop(name, None) is not None:
+            log.info("account %s: reachable again", name)
+
+    def close_all(self) -> None:
+        for box in self.boxes.values():
+            with contextlib.suppress(Exception):
+                box.close()
+        self.boxes = {}
+
+    def reset(self) -> None:
+        """Forget connections and errors (after a reload)."""
+        self.close_all()
+        self.errors.clear()
+
+
+class RetryTimer:
+    """When a draft that stayed due (its account failed) may be tried again."""
+
+    def __init__(self) -> None:
+        self._backoff = Backoff(RETRY_MIN, RETRY_MIN, jitter=0.0)
+        self._at = 0.0
+
+    def due(self) -> bool:
+        return time.monotonic() >= self._at
+
+    def failed(self, poll_interval: float) -> None:
+        """Back off: 60 s, then doubling up to the poll interval."""
+        self._backoff.cap = max(RETRY_MIN, poll_interval)
+        self._at = time.monotonic() + self._backoff.next_delay()
+
+    def succeeded(self) -> None:
+        self._at = 0.0
+        self._backoff.reset()

@@ -1,0 +1,358 @@
+"""``followup run``: the long-running daemon (APScheduler, signals, sd_notify).
+
+One runner thread does all the work (sync, cycles, reloads) one step at a time and owns the
+state database and the mailbox connections, so nothing is shared between threads. The
+scheduler, the IDLE watchers and the signal handlers only *request* steps; requests that
+pile up while a step runs are coalesced. A step that fails is logged and retried later;
+it never ends the daemon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from followup.config import Config, ImapAccount, load_config
+from followup.core.calendar import parse_when
+from followup.core.errors import EXIT_OK, ConfigError, StateError, UsageError, UserError
+from followup.core.planner import InterviewPlan
+from followup.engine import CycleReport, plan_from_store, run_once, sync_account
+from followup.mailbox import Mailbox
+from followup.service.accounts import AccountPool, RetryTimer
+from followup.service.clock import Clock
+from followup.service.jobs import Jobs
+from followup.service.queue import RequestQueue
+from followup.service.sd_notify import Notifier, watchdog_interval
+from followup.service.status_line import status_line
+from followup.service.watcher import PushWatcher
+from followup.store import Store
+
+log = logging.getLogger(__name__)
+
+STUCK_AFTER = 15 * 60.0  # a step running this long stops the watchdog pings, so systemd restarts us
+STOP_GRACE = 60.0  # how long the main thread waits for the runner to finish its step on exit
+
+
+class Daemon:
+    """The scheduler in the main thread, one runner thread, and an IDLE watcher per IMAP account."""
+
+    def __init__(
+        self, config_path: Path, config: Config, clock: Clock, *, dry_run: bool, notifier: Notifier
+    ) -> None:
+        self.config_path = config_path
+        self.config = config
+        self.clock = clock
+        self.dry_run = dry_run
+        self.notifier = notifier
+        self.queue = RequestQueue()
+        self.jobs = Jobs(self.request, clock)
+        self.accounts = AccountPool()
+        self.retry = RetryTimer()
+        self.status = "starting"
+        self.exit_code = EXIT_OK
+        self._busy_since: float | None = None
+        self._store: Store | None = None
+        self._watchers: list[PushWatcher] = []
+        self._start_lock = threading.Lock()
+        self._scheduler_started = False
+        self._stopped = False
+        self._initialized = threading.Event()
+        self._init_error: UserError | None = None
+        self._runner = threading.Thread(target=self._run, name="followup-runner")
+
+    # --- entry point (main thread) ---------------------------------------------------------
+
+    def serve(self) -> int:
+        signal.signal(signal.SIGTERM, self._on_stop_signal)
+        signal.signal(signal.SIGINT, self._on_stop_signal)
+        signal.signal(signal.SIGHUP, self._on_reload_signal)
+        self._runner.start()
+        self._initialized.wait()
+        if self._init_error is not None:
+            log.error("%s", self._init_error)
+            self._runner.join()
+            return self._init_error.exit_code
+        self._schedule_static_jobs()
+        self.notifier.ready(self.status)
+        log.info(
+            "followup daemon ready: %d interview(s), %d account(s)%s%s",
+            len(self.config.interviews),
+            len(self.config.accounts),
+            f"; clock starts at {self.clock.now(self.config.schedule.tz):%Y-%m-%d %H:%M %Z}"
+            if self.clock.shifted
+            else "",
+            "; dry run, no draft will be written" if self.dry_run else "",
+        )
+        self.request("cycle")  # catch up at once: sync first, then draft what is due
+        self._start_watchers()
+        with self._start_lock:
+            if self._stopped:
+                self._runner.join(STOP_GRACE)
+                return self.exit_code
+            self._scheduler_started = True
+        self.jobs.start()
+        self._runner.join(STOP_GRACE)
+        if self._runner.is_alive():
+            log.error("the current step did not finish within %.0f s; exiting anyway", STOP_GRACE)
+        return self.exit_code
+
+    def _on_stop_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.request("stop")
+
+    def _on_reload_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.request("reload")
+
+    def request(self, what: str) -> None:
+        """Ask the runner for a step: stop, reload, cycle, reconcile or sync:<account>."""
+        self.queue.put(what)
+
+    # --- jobs --------------------------------------------------------------------------------
+
+    def _schedule_static_jobs(self) -> None:
+        self.jobs.set_polls(self.config)
+        self.jobs.add_reconcile()
+        interval = watchdog_interval()
+        if interval is not None and self.notifier.enabled:
+            self.jobs.add_watchdog(self._watchdog, interval)
+            self._watchdog()
+
+    def _watchdog(self) -> None:
+        busy = self._busy_since
+        if not self._runner.is_alive():
+            return
+        if busy is not None and time.monotonic() - busy > STUCK_AFTER:
+            log.error(
+                "a step has been running for over %.0f minutes; no longer pinging the watchdog",
+                STUCK_AFTER / 60,
+            )
+            return
+        self.notifier.watchdog()
+
+    def _start_watchers(self) -> None:
+        for account in self.config.accounts:
+            if isinstance(account, ImapAccount):
+                watcher = PushWatcher(
+                    self.config, account, lambda name: self.request(f"sync:{name}")
+                )
+                watcher.start()
+                self._watchers.append(watcher)
+
+    def _stop_watchers(self) -> None:
+        for watcher in self._watchers:
+            watcher.stop()
+        self._watchers = []
+
+    # --- the runner thread -------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            now = self._now()
+            plans = plan_from_store(self.config, self._store_(), now)
+            self.jobs.set_stages(plans, now)
+            self.status = status_line(plans, now)
+        except UserError as exc:  # StateError: the state database cannot be used
+            self._init_error = exc
+        except Exception as exc:
+            log.exception("could not start")
+            self._init_error = UserError(f"could not start: {exc}")
+        self._initialized.set()
+        if self._init_error is not None:
+            return
+        try:
+            while (what := self.queue.take()) != "stop":
+                self._busy_since = time.monotonic()
+                try:
+                    self._step(what)
+                except StateError as exc:
+                    log.error("state database: %s; will retry", exc)
+                    self._close_store()
+                except Exception:
+                    log.exception("unexpected error during %s; the daemon keeps running", what)
+                finally:
+                    self._busy_since = None
+        except BaseException:
+            log.exception("the runner failed; stopping")
+            self.exit_code = 1
+            raise
+        finally:
+            self._shutdown()
+
+    def _step(self, what: str) -> None:
+        if what == "reload":
+            self._reload()
+        elif what == "cycle":
+            self._cycle()
+        elif what == "reconcile":
+            self._reconcile()
+        elif what.startswith("sync:"):
+            self._sync(what.removeprefix("sync:"))
+
+    def _now(self) -> dt.datetime:
+        return self.clock.now(self.config.schedule.tz)
+
+    def _store_(self) -> Store:
+        if self._store is None:
+            self._store = Store.in_dir(self.config.daemon.state_dir)
+        return self._store
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _cycle(self) -> None:
+        config, store, now = self.config, self._store_(), self._now()
+        boxes: dict[str, Mailbox] = {}
+        for account in config.accounts:
+            box = self.accounts.get(config, account, store, now)
+            if box is not None:
+                boxes[account.name] = box
+        report = run_once(config, boxes, store, now, dry_run=self.dry_run)
+        self._after_cycle(report, boxes)
+
+    def _after_cycle(self, report: CycleReport, boxes: dict[str, Mailbox]) -> None:
+        config = self.config
+        failed = set(report.account_errors)
+        by_id = {iv.id: iv for iv in config.interviews}
+        for action in report.actions:
+            if action.outcome == "failed" and action.interview_id in by_id:
+                failed.add(config.account_for(by_id[action.interview_id]).name)
+        store = self._store_()
+        for name in boxes:
+            if name in failed:
+                why = report.account_errors.get(name) or "writing a draft failed"
+                self.accounts.failed(
+                    name, why, store, report.now, logged=name in report.account_errors
+                )
+            else:
+                self.accounts.ok(name)
+        if any(s.action != "none" for p in report.plans for s in p.stages):
+            # Still due after the cycle: the account failed (or this is a dry run). Back off.
+            self.retry.failed(config.daemon.poll_interval.total_seconds())
+        else:
+            self.retry.succeeded()
+        self._publish(report.plans, report.now)
+
+    def _sync(self, name: str) -> None:
+        """Sync one account (a poll or an IDLE push); run a full cycle only if something is due."""
+        account = next((a for a in self.config.accounts if a.name == name), None)
+        if account is None:
+            return  # the account went away in a reload
+        store, now = self._store_(), self._now()
+        box = self.accounts.get(self.config, account, store, now)
+        if box is None:
+            return
+        report = CycleReport(now=now)
+        try:
+            sync_account(self.config, box, store, report)
+        except StateError:
+            raise
+        except UserError as exc:  # unreachable, login refused, no credentials...
+            self.accounts.failed(name, str(exc), store, now)
+            self._publish(plan_from_store(self.config, store, now), now)
+            return
+        store.set_account_health(name, True, "synced", now)
+        self.accounts.ok(name)
+        if report.new_messages:
+            log.info("account %s: %d new message(s)", name, report.new_messages)
+        plans = plan_from_store(self.config, store, now)
+        if any(s.action != "none" for p in plans for s in p.stages):
+            self._cycle()
+        else:
+            self._publish(plans, now)
+
+    def _reconcile(self) -> None:
+        """Rebuild the stage jobs from state; run a cycle if a deadline passed unnoticed."""
+        store, now = self._store_(), self._now()
+        plans = plan_from_store(self.config, store, now)
+        if any(s.action != "none" for p in plans for s in p.stages) and self.retry.due():
+            log.info("a draft is due; running a cycle")
+            self._cycle()
+        else:
+            self._publish(plans, now)
+
+    def _publish(self, plans: Sequence[InterviewPlan], now: dt.datetime) -> None:
+        self.jobs.set_stages(plans, now)
+        status = status_line(plans, now, list(self.accounts.errors))
+        if status != self.status:
+            self.status = status
+            self.notifier.status(status)
+            log.info("status: %s", status)
+
+    def _reload(self) -> None:
+        self.notifier.reloading()
+        try:
+            new = load_config(self.config_path)
+        except ConfigError as exc:
+            log.error(
+                "reload: %d problem(s) in %s; keeping the previous configuration:",
+                len(exc.problems),
+                exc.path,
+            )
+            for problem in exc.problems:
+                log.error("  %s: %s", exc.path, problem)
+            self.notifier.ready(self.status)
+            return
+        old, self.config = self.config, new
+        if new.daemon.state_dir != old.daemon.state_dir:
+            self._close_store()
+        self.accounts.reset()
+        self._stop_watchers()
+        self.jobs.set_polls(new)
+        self._start_watchers()
+        log.info(
+            "reloaded %s: %d interview(s), %d account(s)",
+            self.config_path,
+            len(new.interviews),
+            len(new.accounts),
+        )
+        self.notifier.ready(self.status)
+        self._cycle()
+
+    def _shutdown(self) -> None:
+        self.notifier.stopping()
+        log.info("stopping")
+        self._stop_watchers()
+        self._stop_scheduler()
+        self.accounts.close_all()
+        self._close_store()
+
+    def _stop_scheduler(self) -> None:
+        with self._start_lock:
+            self._stopped = True
+            started = self._scheduler_started
+        if started:
+            self.jobs.shutdown(time.monotonic() + 5)
+
+
+def _default_to_info() -> None:
+    """A daemon logs every draft it writes, withdraws or skips, so INFO is the floor."""
+    root = logging.getLogger()
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    if root.level > logging.DEBUG:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run_service(config_path: Path, now_arg: str | None, dry_run: bool) -> int:
+    """Run until SIGTERM/SIGINT; returns the exit code. A bad config raises ``ConfigError`` (78)."""
+    _default_to_info()
+    config = load_config(config_path)
+    start = None
+    if now_arg is not None:
+        try:
+            start = parse_when(now_arg, config.schedule.tz)
+        except ValueError as exc:
+            raise UsageError(f"--now: {exc}") from None
+    notifier = Notifier.from_env(unset=True)
+    daemon = Daemon(config_path, config, Clock(start), dry_run=dry_run, notifier=notifier)
+    try:
+        return daemon.serve()
+    finally:
+        notifier.close()
