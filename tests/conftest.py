@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, settings
 
 from support.dovecot import dovecot_server, imap_harness  # noqa: F401
 from support.fake_gmail import gmail_harness  # noqa: F401
+from support.harness import harness  # noqa: F401
 from support.maildir_harness import maildir_harness  # noqa: F401
 from support.memory_harness import memory_harness  # noqa: F401
 

@@ -15,9 +15,14 @@ from email.message import EmailMessage
 from typing import Literal
 
 from followup.config import Config
-from followup.core.drafts import choose_recipient, compose_draft, thread_context
+from followup.core.drafts import (
+    choose_recipient,
+    compose_draft,
+    draft_fingerprint,
+    thread_context,
+)
 from followup.core.errors import MailboxUnreachable
-from followup.core.model import StageState
+from followup.core.model import StageState, WithdrawOutcome
 from followup.core.planner import InterviewPlan, StagePlan
 from followup.core.templating import TemplateError
 from followup.faults import fault_point
@@ -129,18 +134,41 @@ def act(
     return _draft(stage, message, mailbox, record, result)
 
 
+# An intent records what followup composed, so a draft found after a crash or a rebuild
+# of the state is recognised as ours only when it still says exactly that.
+_COMPOSED = "composed:"
+
+
+def _composed(ref: str | None) -> str | None:
+    return ref.removeprefix(_COMPOSED) if ref and ref.startswith(_COMPOSED) else None
+
+
+def _is_ours(mailbox: Mailbox, ref: str, fingerprints: set[str]) -> bool:
+    raw = mailbox.read_draft(ref)
+    return raw is not None and draft_fingerprint(raw) in fingerprints
+
+
+_YOURS = "a draft with its Message-ID is in Drafts and says something else, so it is yours"
+
+
 def _draft(
     stage: StagePlan, message: EmailMessage, mailbox: Mailbox, record: _Recorder, result: _Result
 ) -> ActionResult:
     """The exactly-once protocol: intent, look in Drafts, write, record (promise 3)."""
+    composed = draft_fingerprint(message.as_bytes())
+    expected = {composed} | ({earlier} if (earlier := _composed(stage.ref)) else set())
     try:
-        record("intent", None, stage.reason)
+        record("intent", _COMPOSED + composed, stage.reason)
         fault_point("after-intent")
         existing = mailbox.find_draft(stage.message_id)
         fault_point("after-find")
         if existing is not None:
-            record("drafted", existing, f"{stage.reason} (found the draft already in Drafts)")
-            return result("found-existing", stage.reason, message)
+            if _is_ours(mailbox, existing, expected):
+                record("drafted", existing, f"{stage.reason} (found the draft already in Drafts)")
+                return result("found-existing", stage.reason, message)
+            # Never withdrawn later: only a draft exactly as followup wrote it ever is.
+            record("drafted", None, f"{stage.reason}; {_YOURS}: it stays as it is")
+            return result("kept", f"{stage.reason}; {_YOURS}")
         ref = mailbox.append_draft(message)
         fault_point("after-append")
         record("drafted", ref, stage.reason)
@@ -180,9 +208,13 @@ def _cleanup(
     """Settle a draft that was interrupted and is no longer wanted (reply, closed, late)."""
     if dry_run:
         return result("would-withdraw", f"an interrupted draft is no longer wanted: {stage.reason}")
+    composed = _composed(stage.ref)
     try:
         ref = mailbox.find_draft(stage.message_id)
-        outcome = mailbox.withdraw_draft(ref) if ref is not None else "gone"
+        outcome: WithdrawOutcome = "gone"
+        if ref is not None:
+            ours = composed is not None and _is_ours(mailbox, ref, {composed})
+            outcome = mailbox.withdraw_draft(ref) if ours else "changed"
     except MailboxUnreachable as exc:
         return result("failed", f"{exc}; will retry")
     state: StageState = stage.state

@@ -60,8 +60,11 @@ def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleRe
     wants_text = text_wanted(config)
     if since is None:
         return False
-    roles: list[tuple[str, Literal["watched", "sent"]]] = [(f, "watched") for f in info.watched]
-    if info.sent:
+    # Drafts were never sent: neither replies nor the user's own mail, even if watched.
+    roles: list[tuple[str, Literal["watched", "sent"]]] = [
+        (f, "watched") for f in info.watched if f != info.drafts
+    ]
+    if info.sent and info.sent != info.drafts:
         roles.append((info.sent, "sent"))
     for folder, role in roles:
         stored = store.cursor(mailbox.account, folder)

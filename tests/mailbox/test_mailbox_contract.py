@@ -32,12 +32,6 @@ def draft(
     return m
 
 
-@pytest.fixture(params=["memory", "maildir", "imap", "gmail"])
-def harness(request: pytest.FixtureRequest) -> MailboxHarness:
-    h: MailboxHarness = request.getfixturevalue(f"{request.param}_harness")
-    return h
-
-
 @pytest.fixture
 def box(harness: MailboxHarness) -> Iterator[Mailbox]:
     mailbox = harness.open()
@@ -168,6 +162,15 @@ class TestMailboxContract:
         assert excerpt.startswith("Thanks for interviewing with Acme Corp.")
         assert 1000 < len(excerpt) <= 4096
         assert by_id["dana-1@acme.example"].body_excerpt == ""
+
+    def test_a_draft_reads_back_as_stored_until_it_is_deleted(
+        self, harness: MailboxHarness, box: Mailbox
+    ) -> None:
+        ref = box.append_draft(draft("followup.thank_you.r@example.com"))
+        raw = box.read_draft(ref)
+        assert raw is not None and b"I wanted to follow up" in raw
+        harness.delete("Drafts", "followup.thank_you.r@example.com")
+        assert box.read_draft(ref) is None
 
     def test_a_draft_the_user_deleted_is_reported_gone(
         self, harness: MailboxHarness, box: Mailbox

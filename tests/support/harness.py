@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+import pytest
+
 from followup.mailbox import Mailbox
 
 # Flags are normalised to these lower-case words whatever the backend calls them.
@@ -37,3 +39,13 @@ class MailboxHarness(Protocol):
     def edit_draft(self, message_id: str, raw: bytes) -> None:
         """Save a new version of a draft, as the user's mail client does after an edit."""
         ...
+
+
+BACKENDS = ("memory", "maildir", "imap", "gmail")
+
+
+@pytest.fixture(params=BACKENDS)
+def harness(request: pytest.FixtureRequest) -> MailboxHarness:
+    """Each backend in turn: a test that takes ``harness`` runs once per backend."""
+    h: MailboxHarness = request.getfixturevalue(f"{request.param}_harness")
+    return h

@@ -10,10 +10,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from email import message_from_bytes
 from email import policy as email_policy
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, getaddresses
 
 from followup.core.ats import is_ats_domain, is_robot_address
 from followup.core.draft_texts import DEFAULT_TEMPLATES, KNOWN_VARIABLES, variables_for
@@ -28,7 +29,7 @@ from followup.core.model import (
     TemplateOverride,
 )
 from followup.core.templating import render
-from followup.core.text import base_subject
+from followup.core.text import base_subject, message_ids
 
 # SMTP policy: CRLF line ends as IMAP APPEND expects; 7bit so every byte is plain ASCII and
 # no server or client has to cope with raw 8-bit text.
@@ -176,3 +177,29 @@ def compose_draft(
     fits_7bit = body.isascii() and all(len(line) <= 78 for line in body.splitlines())
     msg.set_content(body, charset="utf-8", cte="7bit" if fits_7bit else "quoted-printable")
     return msg
+
+
+def draft_fingerprint(raw: bytes) -> str:
+    """What a draft says, blind to how a server stored it: recipients, subject, thread, text.
+
+    The Date header, line endings, header folding and transfer encoding may all change
+    between what followup composed and what a server hands back; none of them is an edit.
+    Two drafts with the same fingerprint say the same thing to the same people.
+    """
+    msg = message_from_bytes(raw, policy=email_policy.default)
+    recipients = sorted(
+        address.lower() for _, address in getaddresses([str(v) for v in msg.get_all("To", [])])
+    )
+    subject = " ".join(str(msg.get("Subject", "")).split())
+    in_reply_to = " ".join(message_ids(str(msg.get("In-Reply-To", ""))))
+    part = msg.get_body(preferencelist=("plain",))
+    text = ""
+    if isinstance(part, EmailMessage):
+        try:
+            text = part.get_content()
+        except (LookupError, ValueError):
+            text = ""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    body = "\n".join(lines).strip()
+    canonical = "\x1f".join([",".join(recipients), subject, in_reply_to, body])
+    return hashlib.sha256(canonical.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]

@@ -230,6 +230,16 @@ class GmailMailbox:
             return f"{draft['id']}:{draft['message']['id']}"
         return None
 
+    def read_draft(self, ref: str) -> bytes | None:
+        draft_id = ref.partition(":")[0]
+        answer = self._call(
+            self._gmail().drafts().get(userId="me", id=draft_id, format="raw"), missing_ok=True
+        )
+        raw = (answer or {}).get("message", {}).get("raw")
+        if not isinstance(raw, str):
+            return None
+        return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+
     def append_draft(self, message: EmailMessage) -> str:
         rfc_id = bare_id(message.get("Message-ID", ""))
         if not rfc_id:

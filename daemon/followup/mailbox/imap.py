@@ -309,6 +309,25 @@ class ImapMailbox:
         )
         return found
 
+    def read_draft(self, ref: str) -> bytes | None:
+        wanted = DraftRef.decode(ref)
+        drafts = self.folders().drafts
+
+        def op(client: Any) -> bytes | None:
+            state = self._select(client, drafts, readonly=True)
+            uids = []
+            if int(state[b"UIDVALIDITY"]) == wanted.uidvalidity:
+                uids.append(wanted.uid)
+            uids += [u for u in search_message_id(client, wanted.message_id) if u not in uids]
+            for uid in uids:
+                raw = fetch_item(client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}), b"BODY[]")
+                if raw is not None:
+                    return raw
+            return None
+
+        found: bytes | None = self._run("read a draft", op)
+        return found
+
     def append_draft(self, message: EmailMessage) -> str:
         message_id = bare_id(str(message.get("Message-ID", "")))
         if not message_id:

@@ -176,6 +176,17 @@ class MaildirMailbox:
                     return None
         return None
 
+    def read_draft(self, ref: str) -> bytes | None:
+        file = self._files(self._drafts_path()).get(ref.partition(":")[0])
+        if file is None:
+            return None
+        try:
+            return file.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise self._unreachable(f"cannot read the draft {file}", exc) from exc
+
     def append_draft(self, message: EmailMessage) -> str:
         """Write atomically: tmp/ first, fsync, then link into cur/ with the D flag."""
         path = self._drafts_path()

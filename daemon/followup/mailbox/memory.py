@@ -96,6 +96,12 @@ class MemoryMailbox:
                 return f"{key}:{_digest(mail.raw)}"
         return None
 
+    def read_draft(self, ref: str) -> bytes | None:
+        self._check()
+        key_text = ref.partition(":")[0]
+        mail = self.store[self.info.drafts].get(int(key_text)) if key_text.isdigit() else None
+        return None if mail is None else mail.raw
+
     def append_draft(self, message: EmailMessage) -> str:
         self._check()
         raw = message.as_bytes(policy=default_policy)

@@ -49,6 +49,11 @@ class Mailbox(Protocol):
         """The backend reference of the draft with this Message-ID, if it exists."""
         ...
 
+    def read_draft(self, ref: str) -> bytes | None:
+        """The stored bytes of the draft ``ref`` (as a mail client would download it), or
+        None when it is gone. Lets the engine tell our draft from one the user changed."""
+        ...
+
     def append_draft(self, message: EmailMessage) -> str:
         """Store ``message`` as a draft in Drafts and return its backend reference."""
         ...
