@@ -25,7 +25,12 @@ from followup.core.errors import MailboxUnreachable, MalformedMessage
 from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
 from followup.core.parsing import BODY_LIMIT, HEADER_FIELDS, parse_message
 from followup.core.text import bare_id
-from followup.mailbox.imap_commands import fetch_range, find_selected, search_message_id
+from followup.mailbox.imap_commands import (
+    fetch_draft,
+    fetch_range,
+    find_selected,
+    search_message_id,
+)
 from followup.mailbox.imap_conn import Connection, Meter
 from followup.mailbox.imap_idle import announces_mail, wait_for_mail
 from followup.mailbox.imap_parse import (
@@ -315,15 +320,7 @@ class ImapMailbox:
 
         def op(client: Any) -> bytes | None:
             state = self._select(client, drafts, readonly=True)
-            uids = []
-            if int(state[b"UIDVALIDITY"]) == wanted.uidvalidity:
-                uids.append(wanted.uid)
-            uids += [u for u in search_message_id(client, wanted.message_id) if u not in uids]
-            for uid in uids:
-                raw = fetch_item(client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}), b"BODY[]")
-                if raw is not None:
-                    return raw
-            return None
+            return fetch_draft(client, int(state[b"UIDVALIDITY"]), wanted)
 
         found: bytes | None = self._run("read a draft", op)
         return found

@@ -44,3 +44,14 @@ def find_selected(client: Any, state: Any, message_id: str) -> str | None:
     if raw is None:  # expunged between SEARCH and FETCH
         return None
     return DraftRef(int(state[b"UIDVALIDITY"]), uid, content_digest(raw), message_id).encode()
+
+
+def fetch_draft(client: Any, uidvalidity: int, wanted: DraftRef) -> bytes | None:
+    """The bytes of our draft in the selected Drafts: by its UID, else by its Message-ID."""
+    uids = [wanted.uid] if uidvalidity == wanted.uidvalidity else []
+    uids += [u for u in search_message_id(client, wanted.message_id) if u not in uids]
+    for uid in uids:
+        raw = fetch_item(client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}), b"BODY[]")
+        if raw is not None:
+            return raw
+    return None
