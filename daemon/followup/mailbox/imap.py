@@ -32,25 +32,19 @@ from followup.mailbox.imap_commands import (
     search_message_id,
 )
 from followup.mailbox.imap_conn import Connection, Meter
+from followup.mailbox.imap_folders import resolve_folders
 from followup.mailbox.imap_idle import announces_mail, wait_for_mail
 from followup.mailbox.imap_parse import (
-    DRAFTS_FLAG,
-    DRAFTS_NAMES,
-    SENT_FLAG,
-    SENT_NAMES,
     Cursor,
     DraftRef,
-    ListRow,
     aware_date,
     batches,
     content_digest,
     fetch_item,
-    find_special,
     is_expunge,
     is_mailbox_update,
     join_header_and_body,
     parse_appenduid,
-    resolve_name,
     uid_set,
 )
 from followup.mailbox.protocol import TextWanted, no_text
@@ -117,42 +111,10 @@ class ImapMailbox:
 
     def folders(self) -> FolderInfo:
         if self._folders is None:
-            self._folders = self._run("list the folders", self._resolve_folders)
+            self._folders = self._run(
+                "list the folders", lambda c: resolve_folders(c, self._cfg, self._conn.host)
+            )
         return self._folders
-
-    def _resolve_folders(self, client: Any) -> FolderInfo:
-        rows: list[ListRow] = list(client.list_folders())
-        prefix = ""
-        if client.has_capability("NAMESPACE"):
-            personal = client.namespace().personal or ()
-            if personal:
-                prefix = str(personal[0][0])
-        host, name = self._conn.host, self.account
-
-        def configured(key: str, value: str) -> str:
-            found = resolve_name(rows, value, prefix)
-            if found is None:
-                raise MailboxUnreachable(
-                    f"the folder {value!r} ({key} of account {name}) does not exist on {host}"
-                )
-            return found
-
-        watched = tuple(dict.fromkeys(configured("folders", f) for f in self._cfg.folders))
-        if self._cfg.drafts_folder:
-            drafts = configured("drafts_folder", self._cfg.drafts_folder)
-        else:
-            found = find_special(rows, DRAFTS_FLAG, DRAFTS_NAMES, prefix)
-            if found is None:
-                raise MailboxUnreachable(
-                    f"no Drafts folder was found on {host} (none is marked \\Drafts); set "
-                    f"drafts_folder for account {name}"
-                )
-            drafts = found
-        if self._cfg.sent_folder:
-            sent: str | None = configured("sent_folder", self._cfg.sent_folder)
-        else:
-            sent = find_special(rows, SENT_FLAG, SENT_NAMES, prefix)
-        return FolderInfo(watched=watched, sent=sent, drafts=drafts)
 
     # reading ------------------------------------------------------------------------
 
