@@ -40,6 +40,7 @@ from followup.core.errors import (
     UsageError,
     UserError,
 )
+from followup.locks import writing
 from followup.logs import setup_logging
 from followup.mailbox import Mailbox, open_mailbox
 from followup.store import Store
@@ -170,12 +171,26 @@ def check(obj: Context) -> None:
         sys.exit(EXIT_UNREACHABLE)
 
 
-@main.command(epilog=exit_codes(_CONFIG, _STATE, _UNREACHABLE))
+@main.command(
+    epilog=exit_codes(
+        _CONFIG,
+        (EXIT_STATE, "the state database cannot be used, or another followup kept it busy"),
+        _UNREACHABLE,
+    )
+)
 @click.option("--once", is_flag=True, help="Run one cycle, then exit.")
 @click.option("--now", "now_arg", metavar="T", help="Act as if it were T (ISO 8601).")
 @click.option("--dry-run", is_flag=True, help="Write no draft; show what would be written.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(0, 3600),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --once: how long to wait while another followup is writing.",
+)
 @click.pass_obj
-def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool) -> None:
+def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: float) -> None:
     """Run the daemon (foreground, systemd-friendly), or one cycle with --once."""
     config = obj.load()
     if not once:
@@ -186,12 +201,13 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool) -> None:
     from followup.engine import run_once
 
     now = parse_now(now_arg, config)
-    store = Store.in_dir(config.daemon.state_dir)
-    try:
-        with open_mailboxes(config) as boxes:
-            report = run_once(config, boxes, store, now, dry_run=dry_run)
-    finally:
-        store.close()
+    with writing(config.daemon.state_dir, wait):
+        store = Store.in_dir(config.daemon.state_dir)
+        try:
+            with open_mailboxes(config) as boxes:
+                report = run_once(config, boxes, store, now, dry_run=dry_run)
+        finally:
+            store.close()
     click.echo(render_cycle(report), nl=False)
     if report.account_errors and len(report.account_errors) == len(config.accounts):
         sys.exit(EXIT_UNREACHABLE)

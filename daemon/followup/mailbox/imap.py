@@ -25,6 +25,7 @@ from followup.core.errors import MailboxUnreachable, MalformedMessage
 from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
 from followup.core.parsing import BODY_LIMIT, HEADER_FIELDS, parse_message
 from followup.core.text import bare_id
+from followup.faults import fault_point
 from followup.mailbox.imap_commands import (
     fetch_draft,
     fetch_range,
@@ -299,6 +300,7 @@ class ImapMailbox:
             existing = self._find(client, drafts, message_id)
             if existing is not None:  # written before a crash or a lost connection
                 return existing
+            fault_point("before-append")
             response = client.append(drafts, raw, flags=[DRAFT], msg_time=when)
             placed = parse_appenduid(response)
             if placed is not None:

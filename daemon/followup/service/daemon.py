@@ -20,9 +20,17 @@ from types import FrameType
 
 from followup.config import Config, ImapAccount, load_config
 from followup.core.calendar import parse_when
-from followup.core.errors import EXIT_OK, ConfigError, StateError, UsageError, UserError
+from followup.core.errors import (
+    EXIT_OK,
+    EXIT_STATE,
+    ConfigError,
+    StateError,
+    UsageError,
+    UserError,
+)
 from followup.core.planner import InterviewPlan
 from followup.engine import CycleReport, plan_from_store, run_once, sync_account
+from followup.locks import DAEMON, FileLock, StateBusy, writing
 from followup.mailbox import Mailbox
 from followup.service.accounts import AccountPool, RetryTimer
 from followup.service.clock import Clock
@@ -37,6 +45,7 @@ log = logging.getLogger(__name__)
 
 STUCK_AFTER = 15 * 60.0  # a step running this long stops the watchdog pings, so systemd restarts us
 STOP_GRACE = 60.0  # how long the main thread waits for the runner to finish its step on exit
+STEP_WAIT = 30.0  # how long a step waits for another followup (a `run --once`) to finish writing
 
 
 class Daemon:
@@ -69,6 +78,20 @@ class Daemon:
     # --- entry point (main thread) ---------------------------------------------------------
 
     def serve(self) -> int:
+        only = FileLock(self.config.daemon.state_dir, DAEMON)
+        if not only.acquire(0):
+            log.error(
+                "a followup daemon is already running for %s: %s; stop it first",
+                self.config.daemon.state_dir,
+                only.holder(),
+            )
+            return EXIT_STATE
+        try:
+            return self._serve()
+        finally:
+            only.release()
+
+    def _serve(self) -> int:
         signal.signal(signal.SIGTERM, self._on_stop_signal)
         signal.signal(signal.SIGINT, self._on_stop_signal)
         signal.signal(signal.SIGHUP, self._on_reload_signal)
@@ -168,7 +191,10 @@ class Daemon:
             while (what := self.queue.take()) != "stop":
                 self._busy_since = time.monotonic()
                 try:
-                    self._step(what)
+                    with writing(self.config.daemon.state_dir, STEP_WAIT):
+                        self._step(what)
+                except StateBusy as exc:
+                    log.warning("%s; the %s step waits for the next turn", exc, what)
                 except StateError as exc:
                     log.error("state database: %s; will retry", exc)
                     self._close_store()
