@@ -194,6 +194,31 @@ def test_a_bad_config_exits_78_naming_the_key_and_writes_nothing(env: Env) -> No
     assert env.drafts() == []
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('state_dir = "', 'poll_interval = "99999999999999h"\nstate_dir = "'),
+        ("interviewed_on = 2026-11-16", "interviewed_on = 0001-01-01"),
+        ("reply_promised_by = 2026-11-20", "reply_promised_by = 9999-12-31"),
+        ('id = "acme-backend"', 'id = "acme\\n"'),
+    ],
+)
+def test_values_that_once_crashed_the_cli_exit_78_without_a_traceback(
+    env: Env, old: str, new: str
+) -> None:
+    env.config.write_text(env.config.read_text().replace(old, new, 1))
+    for command in (("check",), ("status",), ("run", "--once", "--now", AFTER_DUE)):
+        result = env.followup(*command)
+        assert result.returncode == 78, (command, result.stderr)
+        assert "Traceback" not in result.stderr and "at '" in result.stderr
+
+
+def test_a_now_at_the_end_of_the_calendar_is_a_usage_error(env: Env) -> None:
+    result = env.followup("run", "--once", "--now", "9999-12-31T23:59:59")
+    assert result.returncode == 2, result.stderr
+    assert "--now" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_password_in_the_config_is_refused_with_where_to_put_it(env: Env) -> None:
     env.config.write_text(
         env.config.read_text().replace('type = "maildir"', 'type = "maildir"\npassword = "hunter2"')

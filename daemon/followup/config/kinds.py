@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from email.utils import parseaddr
 from pathlib import Path
@@ -18,7 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup.config.keys import Key
-from followup.core.calendar import parse_date_or_datetime
+from followup.core.calendar import check_in_range
 from followup.core.draft_texts import check_draft_template
 from followup.core.model import STAGES, Address, StageName
 from followup.holiday_tables import holidays_problem
@@ -72,7 +74,7 @@ def hint(word: str, candidates: Iterable[str]) -> str:
 # ---------------------------------------------------------------- one converter per kind
 
 
-def string(value: object, key: Key) -> str:
+def _text(value: object) -> str:
     if not isinstance(value, str):
         raise _bad(f"expected a string, got {show(value)}")
     if not value.strip():
@@ -80,11 +82,20 @@ def string(value: object, key: Key) -> str:
     return value
 
 
+def string(value: object, key: Key) -> str:
+    """One line of text: names, commands and paths never hold a line break or a NUL."""
+    text = _text(value)
+    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        raise _bad(f"must be one line without control characters (found {bad!r})")
+    return text
+
+
 def pattern(regex: re.Pattern[str], what: str) -> Callable[[object, Key], str]:
     """A converter for strings that must match ``regex`` (described as ``what``)."""
 
     def check(value: object, key: Key) -> str:
-        if not isinstance(value, str) or not regex.match(value):
+        if not isinstance(value, str) or not regex.fullmatch(value):
             raise _bad(f"expected {what}, got {show(value)}")
         return value
 
@@ -92,7 +103,7 @@ def pattern(regex: re.Pattern[str], what: str) -> Callable[[object, Key], str]:
 
 
 def email(value: object, key: Key) -> str:
-    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
         raise _bad(f"expected an email address like jordan@example.com, got {show(value)}")
     return value.strip()
 
@@ -129,6 +140,8 @@ def _number(value: object, key: Key, *, integer: bool) -> float:
         what = "a whole number" if integer else "a number"
         raise _bad(f"expected {what}, got {show(value)}")
     number = cast(float, value)
+    if not math.isfinite(number):
+        raise _bad(f"expected a finite number, got {show(value)}")
     if key.minimum is not None and number < key.minimum:
         raise _bad(f"must be at least {key.minimum:g}, got {show(value)}")
     if key.maximum is not None and number > key.maximum:
@@ -193,20 +206,31 @@ def holidays(value: object, key: Key) -> str:
 def time_of_day(value: object, key: Key) -> dt.time:
     if isinstance(value, dt.time) and value.tzinfo is None:
         return value
-    match = _TIME.match(value) if isinstance(value, str) else None
+    match = _TIME.fullmatch(value) if isinstance(value, str) else None
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return dt.time(int(match[1]), int(match[2]))
     raise _bad(f'expected a time like "09:00", got {show(value)}')
 
 
 def duration(value: object, key: Key) -> dt.timedelta:
-    match = _DURATION.match(value.strip()) if isinstance(value, str) else None
+    match = _DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
     if match and any(match.groups()):
         d, h, m, s = (int(g or 0) for g in match.groups())
-        delta = dt.timedelta(days=d, hours=h, minutes=m, seconds=s)
-        if delta > dt.timedelta(0):
-            return delta
+        seconds = ((d * 24 + h) * 60 + m) * 60 + s
+        if seconds > 0:
+            if key.minimum is not None and seconds < key.minimum:
+                raise _bad(f"must be at least {_seconds_text(key.minimum)}, got {show(value)}")
+            if key.maximum is not None and seconds > key.maximum:
+                raise _bad(f"must be at most {_seconds_text(key.maximum)}, got {show(value)}")
+            return dt.timedelta(seconds=seconds)
     raise _bad(f'expected a duration like "30s", "5m", "1h" or "2h30m", got {show(value)}')
+
+
+def _seconds_text(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f'"{seconds / size:g}{unit}"'
+    return f'"{seconds:g}s"'
 
 
 def path(value: object, key: Key) -> Path:
@@ -240,19 +264,27 @@ def stages(value: object, key: Key) -> tuple[StageName, ...]:
 
 
 def template(value: object, key: Key) -> str:
-    text = string(value, key)
+    text = _text(value)
     problems = check_draft_template(text)
     if problems:
         raise Bad(*(("", p) for p in problems))
     return text
 
 
+def _in_range(day: dt.date) -> dt.date:
+    try:
+        check_in_range(day)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    return day
+
+
 def date(value: object, key: Key) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
+        return _in_range(value)
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            return _in_range(dt.date.fromisoformat(value))
         except ValueError:
             pass
     raise _bad(f"expected a date like 2026-11-20, got {show(value)}")
@@ -260,10 +292,11 @@ def date(value: object, key: Key) -> dt.date:
 
 def date_or_datetime(value: object, key: Key) -> dt.date:
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value)
     if isinstance(value, str):
         try:
-            return parse_date_or_datetime(value)
+            parsed = dt.datetime.fromisoformat(value) if "T" in value else None
+            return _in_range(parsed or dt.date.fromisoformat(value))
         except ValueError:
             pass
     raise _bad(
@@ -274,7 +307,7 @@ def date_or_datetime(value: object, key: Key) -> dt.date:
 def _contact(value: object, key: Key) -> Address:
     if isinstance(value, str):
         name, email = parseaddr(value)
-        if email and _EMAIL.match(email) and ("<" in value or not name):
+        if email and _EMAIL.fullmatch(email) and ("<" in value or not name):
             return Address(name.strip(), email.lower())
     raise _bad(f'expected "Name <name@company.com>", got {show(value)}')
 
@@ -285,7 +318,7 @@ def contacts(value: object, key: Key) -> tuple[Address, ...]:
 
 def _domain(value: object, key: Key) -> str:
     name = value.strip().lower().lstrip("@").rstrip(".") if isinstance(value, str) else ""
-    if not _DOMAIN.match(name):
+    if not _DOMAIN.fullmatch(name):
         raise _bad(f'expected a mail domain like "acme.com", got {show(value)}')
     return name
 

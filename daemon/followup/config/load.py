@@ -67,4 +67,8 @@ def parse_config(text: str, path: Path, default_zone: str | None = None) -> Conf
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), [f"TOML syntax error: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError(
+            str(path), ["arrays or tables are nested too deeply to be a followup config"]
+        ) from None
     return build_config(raw, path, default_zone or system_timezone())

@@ -128,6 +128,8 @@ DAEMON = Section(
             'how often to look for new mail ("30s", "5m", "1h")',
             "5m",
             "5m",
+            minimum=1,
+            maximum=7 * 86400,
         ),
         Key(
             "state_dir",

@@ -94,6 +94,20 @@ def local_datetime(day: dt.date, at: dt.time, tz: ZoneInfo) -> dt.datetime:
 
 _ISO_HINT = "use ISO 8601, e.g. 2026-11-20, 2026-11-20T09:00 or 2026-11-20T09:00-05:00"
 
+EARLIEST = dt.date(1970, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+"""The dates followup reasons about: business-day arithmetic near ``date.max`` overflows."""
+
+
+def check_in_range(day: dt.date) -> None:
+    """Raise ValueError for a date outside ``EARLIEST``..``LATEST`` (a typo, never a plan)."""
+    plain = day.date() if isinstance(day, dt.datetime) else day
+    if not EARLIEST <= plain <= LATEST:
+        raise ValueError(
+            f"{day.isoformat()} is outside the dates followup works with "
+            f"({EARLIEST.isoformat()} to {LATEST.isoformat()})"
+        )
+
 
 def parse_date_or_datetime(text: str) -> dt.date | dt.datetime:
     """An ISO 8601 date, or a datetime (``T`` or a space between), offset optional.
@@ -107,11 +121,15 @@ def parse_date_or_datetime(text: str) -> dt.date | dt.datetime:
     if cleaned[-1] in "zZ":
         cleaned = cleaned[:-1] + "+00:00"
     try:
-        if "T" in cleaned or " " in cleaned:
-            return dt.datetime.fromisoformat(cleaned)
-        return dt.date.fromisoformat(cleaned)
+        parsed: dt.date = (
+            dt.datetime.fromisoformat(cleaned)
+            if "T" in cleaned or " " in cleaned
+            else dt.date.fromisoformat(cleaned)
+        )
     except ValueError:
         raise ValueError(f"not an ISO 8601 date or time: {text!r} ({_ISO_HINT})") from None
+    check_in_range(parsed)
+    return parsed
 
 
 def parse_when(text: str, tz: ZoneInfo) -> dt.datetime:

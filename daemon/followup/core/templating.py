@@ -29,6 +29,8 @@ _TOKEN = re.compile(
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _STRAY = ("{{", "}}", "{%", "%}")
+MAX_NESTING = 16
+"""Deeper ``{% if %}`` nesting is refused: no draft needs it, and rendering recurses."""
 
 
 @dataclass
@@ -94,6 +96,9 @@ def _parse(text: str, known: Collection[str] | None) -> tuple[list[_Node], list[
         if keyword == "if" and len(words) == 2:
             node = _If(words[1])
             check_name(words[1])
+            if len(stack) >= MAX_NESTING:
+                problems.append(f"{{% if %}} blocks nested deeper than {MAX_NESTING} levels")
+                return root, problems
             target().append(node)
             stack.append(node)
         elif keyword == "else" and len(words) == 1:
