@@ -385,9 +385,11 @@ def _state_problem(path: Path, exc: BaseException) -> str:
         return f"the state database {path} is read-only; fix its permissions (it must be writable by you)"
     if "disk is full" in text or "full" in text:
         return f"the disk holding {path} is full; free some space and retry (nothing was lost)"
-    if "not a database" in text or "malformed" in text:
+    damaged = ("not a database", "malformed", "no such table", "no such column", "corrupt")
+    if not isinstance(exc, sqlite3.Error) or any(word in text for word in damaged):
+        what = text if isinstance(exc, sqlite3.Error) else f"a stored value cannot be read: {text}"
         return (
-            f"the state database {path} is damaged ({text}); move it aside and run again: "
+            f"the state database {path} is damaged ({what[:200]}); move it aside and run again: "
             "followup rebuilds its state from the mailbox, and finds its own drafts by Message-ID"
         )
     return f"the state database {path} cannot be used: {text}"

@@ -23,6 +23,7 @@ from support.maildir_env import AFTER_DUE, NY, Env
 from support.messages import mail
 
 DRAFT_POINTS = [p for p in POINTS if p != "after-withdraw"]
+LATE = "2026-11-30T10:00"
 
 
 def parse(when: str) -> dt.datetime:
@@ -137,6 +138,51 @@ def test_a_corrupted_state_database_says_how_to_recover(env: Env) -> None:
     assert result.returncode == 74
     assert "move it aside" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _damage(env: Env, sql: str = "", pages: bool = False) -> None:
+    """Damage the state of a run that drafted, with followup not running."""
+    env.run(AFTER_DUE)
+    path = env.root / "state" / "state.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    if sql:
+        db.executescript(sql)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    if pages:  # garbage over the middle of the file, the header and first page intact
+        data = bytearray(path.read_bytes())
+        assert len(data) > 3 * 4096, len(data)
+        page = 4096
+        for start in range(page, len(data), page):  # every b-tree page header after page 1
+            data[start : start + 64] = b"\xa5" * 64
+        path.write_bytes(bytes(data))
+
+
+STATUS, STATUS_JSON, RUN = ("status",), ("status", "--json"), ("run", "--once", "--now", LATE)
+
+
+@pytest.mark.parametrize(
+    ("sql", "pages", "refused"),
+    [
+        ("", True, (STATUS, STATUS_JSON, RUN)),
+        ("DROP TABLE stages;", False, (STATUS, STATUS_JSON, RUN)),
+        ("UPDATE stages SET updated_at = 'garbage';", False, (STATUS, STATUS_JSON, RUN)),
+        ("UPDATE account_health SET at = 'Tuesday';", False, (STATUS, STATUS_JSON)),
+        ("UPDATE messages SET meta = '{\"message_id\": 1';", False, (STATUS, STATUS_JSON, RUN)),
+        ("UPDATE cursors SET since = '2026-13-45';", False, (RUN,)),
+    ],
+    ids=["pages", "missing-table", "stage-time", "health-time", "meta-json", "cursor-date"],
+)
+def test_damage_inside_the_database_gives_the_move_aside_advice_and_no_traceback(
+    env: Env, sql: str, pages: bool, refused: tuple[tuple[str, ...], ...]
+) -> None:
+    _damage(env, sql, pages)
+    for command in refused:
+        result = env.followup(*command)
+        assert result.returncode == 74, (command, result.stdout, result.stderr)
+        assert "move it aside" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert len(env.drafts()) == 1
 
 
 def test_state_rebuilt_from_scratch_finds_the_existing_draft_instead_of_writing_another(
