@@ -180,6 +180,32 @@ def test_explain_json_prints_one_line_per_file_with_the_reason(env: Env) -> None
     assert all(x["reason"] for x in lines)
 
 
+def test_explain_on_a_missing_file_explains_the_others_and_exits_66(env: Env) -> None:
+    reply = env.root / "reply.eml"
+    reply.write_bytes(mail("r6@acme.example", dt.datetime(2026, 11, 24, tzinfo=NY)))
+    result = env.followup("explain", "--json", str(env.root / "nowhere.eml"), str(reply))
+    assert result.returncode == 66, result.stderr
+    assert "nowhere.eml" in result.stderr and "Traceback" not in result.stderr
+    (line,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert line["interview"] == "acme-backend"
+
+
+def test_explain_reads_no_more_of_a_huge_file_than_the_daemon_would(env: Env) -> None:
+    huge = env.root / "huge.eml"
+    head = mail("big@acme.example", dt.datetime(2026, 11, 24, tzinfo=NY))
+    with huge.open("wb") as fh:
+        fh.write(head)
+        chunk = b"x" * 1023 + b"\n"
+        for _ in range(60 * 1024):  # 60 MiB of body
+            fh.write(chunk)
+    cmd = [sys.executable, "-m", "followup", "--config", str(env.config), "explain", str(huge)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, _, usage = os.wait4(proc.pid, 0)
+    out = proc.stdout.read() if proc.stdout else b""
+    assert b"acme-backend" in out
+    assert usage.ru_maxrss < 150 * 1024, f"peak RSS {usage.ru_maxrss / 1024:.0f} MiB"  # KiB
+
+
 def test_a_bad_config_exits_78_naming_the_key_and_writes_nothing(env: Env) -> None:
     text = env.config.read_text().replace(
         "reply_promised_by = 2026-11-20", 'reply_promised_by = "next friday"'

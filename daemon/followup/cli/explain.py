@@ -9,7 +9,7 @@ from pathlib import Path
 from followup.config import Config
 from followup.core.errors import MalformedMessage
 from followup.core.matching import classify
-from followup.core.parsing import parse_message
+from followup.core.parsing import READ_LIMIT, parse_message
 from followup.engine import derive_facts
 from followup.store import Store
 
@@ -19,6 +19,7 @@ class Verdict:
     file: Path
     interview_id: str | None
     reason: str
+    readable: bool = True
 
 
 def explain_files(config: Config, store: Store, files: Sequence[Path]) -> list[Verdict]:
@@ -27,9 +28,10 @@ def explain_files(config: Config, store: Store, files: Sequence[Path]) -> list[V
     out: list[Verdict] = []
     for file in files:
         try:
-            raw = file.read_bytes()
+            with file.open("rb") as fh:  # as much as the daemon ever reads of one message
+                raw = fh.read(READ_LIMIT)
         except OSError as exc:
-            out.append(Verdict(file, None, f"cannot read the file: {exc.strerror}"))
+            out.append(Verdict(file, None, f"cannot read {file}: {exc.strerror}", readable=False))
             continue
         try:
             meta = parse_message(raw, folder="explain", uid=file.name)

@@ -32,6 +32,7 @@ from followup.core.calendar import parse_date_or_datetime, parse_when
 from followup.core.errors import (
     EXIT_CANTCREAT,
     EXIT_CONFIG,
+    EXIT_NOINPUT,
     EXIT_STATE,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
@@ -236,7 +237,11 @@ def status(obj: Context, as_json: bool, now_arg: str | None) -> None:
         click.echo(render_status(now, plans, health), nl=False)
 
 
-@main.command(epilog=exit_codes(_CONFIG, _STATE))
+@main.command(
+    epilog=exit_codes(
+        _CONFIG, _STATE, (EXIT_NOINPUT, "a file could not be read (the rest are explained)")
+    )
+)
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object per line: file, interview, reason."
 )
@@ -253,7 +258,9 @@ def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
     finally:
         store.close()
     for v in verdicts:
-        if as_json:
+        if not v.readable:
+            click.echo(f"followup: {v.reason}", err=True)
+        elif as_json:
             click.echo(
                 json.dumps(
                     {"file": str(v.file), "interview": v.interview_id, "reason": v.reason},
@@ -262,6 +269,8 @@ def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
             )
         else:
             click.echo(f"{v.file}: {v.interview_id or '-'}: {v.reason}")
+    if any(not v.readable for v in verdicts):
+        sys.exit(EXIT_NOINPUT)
 
 
 @main.command(epilog=exit_codes(_CONFIG, _UNREACHABLE))

@@ -62,6 +62,9 @@ HEADER_FIELDS: tuple[str, ...] = (
 BODY_LIMIT = 4096
 """Characters of body text any backend keeps of one message: enough for every rule."""
 
+READ_LIMIT = 256 * 1024
+"""Bytes of one message file a reader reads at most: the header and the start of the body."""
+
 _MAX_HEADER = 4000  # characters kept of one decoded header value
 _MAX_IDS = 100  # message ids kept from References (the root and the most recent ones)
 _MAX_ADDRESSES = 50

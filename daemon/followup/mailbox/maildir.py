@@ -21,13 +21,11 @@ from pathlib import Path
 from followup.config import MaildirAccount
 from followup.core.errors import MailboxUnreachable, MalformedMessage
 from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
-from followup.core.parsing import parse_message
+from followup.core.parsing import READ_LIMIT, parse_message
 from followup.mailbox.protocol import TextWanted, no_text
 
 log = logging.getLogger(__name__)
 
-# Header blocks bigger than this are cut: matching needs the headers and a body excerpt.
-READ_LIMIT = 256 * 1024
 _SUBDIRS = ("new", "cur")
 DELIVERY_MARGIN = dt.timedelta(days=2)
 
