@@ -180,6 +180,40 @@ def test_explain_json_prints_one_line_per_file_with_the_reason(env: Env) -> None
     assert all(x["reason"] for x in lines)
 
 
+def test_control_characters_in_copied_headers_never_reach_the_draft(env: Env) -> None:
+    # Dana's earlier mail carries a display name with BEL and NUL in it.
+    env.put(
+        "INBOX",
+        b"From: =?utf-8?q?Dana=07=00_Whitfield?= <dana@acme.example>\r\n"
+        b"To: Jordan Rivera <jordan@example.com>\r\n"
+        b"Subject: Scheduling\r\n"
+        b"Date: Sun, 15 Nov 2026 10:00:00 -0500\r\n"
+        b"Message-ID: <sched\x01@acme.example>\r\n\r\nSee you Monday.\r\n",
+    )
+    # The latest message of the thread has a subject with NUL, ESC and a bidi override, and
+    # a reference with a control byte inside; an older one has such a Message-ID.
+    env.put(
+        "Sent",
+        b"From: Jordan Rivera <jordan@example.com>\r\n"
+        b"To: Dana Whitfield <dana@acme.example>\r\n"
+        b"Subject: =?utf-8?q?Re:_Next=00_steps=1b[31m_=E2=80=AEevil?=\r\n"
+        b"Date: Mon, 16 Nov 2026 19:00:00 -0500\r\n"
+        b"Message-ID: <latest@example.com>\r\n"
+        b"In-Reply-To: <ty@example.com>\r\n"
+        b"References: <ty@example.com> <also\x7fbad@acme.example>\r\n\r\nOne more thing.\r\n",
+    )
+    env.run(AFTER_DUE)
+    (draft,) = env.drafts()
+    head = draft.read_bytes().split(b"\n\n", 1)[0]
+    controls = [c for c in head if (c < 0x20 and c not in (0x09, 0x0A, 0x0D)) or c == 0x7F]
+    assert controls == [], head
+    assert b"\xe2\x80\xae" not in head
+    assert b"In-Reply-To: <latest@example.com>" in head
+    assert b"References: <ty@example.com> <latest@example.com>" in head
+    assert b"Subject: Re: Next steps [31m evil" in head
+    assert b"Dana" in head
+
+
 def test_explain_on_a_missing_file_explains_the_others_and_exits_66(env: Env) -> None:
     reply = env.root / "reply.eml"
     reply.write_bytes(mail("r6@acme.example", dt.datetime(2026, 11, 24, tzinfo=NY)))

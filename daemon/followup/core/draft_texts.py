@@ -10,6 +10,7 @@ import datetime as dt
 
 from followup.core.model import Address, Identity, Interview, StageName
 from followup.core.templating import check_template
+from followup.core.text import one_line
 
 KNOWN_VARIABLES: frozenset[str] = frozenset(
     {
@@ -79,9 +80,9 @@ def variables_for(
         "interview_date": format_day(interview.interviewed_on),
         "interview_day": _WEEKDAYS[interview.interviewed_on.weekday()],
     }
-    if recipient is not None and recipient.name.strip():
-        values["interviewer_name"] = recipient.name.strip()
-        values["interviewer"] = first_name(recipient.name)
+    if recipient is not None and one_line(recipient.name):
+        values["interviewer_name"] = one_line(recipient.name)
+        values["interviewer"] = first_name(one_line(recipient.name))
     if interview.highlight and interview.highlight.strip():
         values["highlight"] = interview.highlight.strip()
     if interview.reply_promised_by is not None:

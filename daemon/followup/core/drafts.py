@@ -29,7 +29,13 @@ from followup.core.model import (
     TemplateOverride,
 )
 from followup.core.templating import render
-from followup.core.text import base_subject, message_ids
+from followup.core.text import (
+    base_subject,
+    is_safe_address,
+    is_safe_message_id,
+    message_ids,
+    one_line,
+)
 
 # SMTP policy: CRLF line ends as IMAP APPEND expects; 7bit so every byte is plain ASCII and
 # no server or client has to cope with raw 8-bit text.
@@ -47,7 +53,7 @@ def message_id_for(interview_id: str, stage: StageName, identity_email: str) -> 
 
 def _is_person(address: Address, me: Collection[str]) -> bool:
     email = address.email.lower()
-    if "@" not in email or email in me:
+    if not is_safe_address(email) or email in me:
         return False
     return not is_robot_address(email) and not is_ats_domain(address.domain)
 
@@ -102,15 +108,15 @@ def _trim_references(ids: list[str]) -> tuple[str, ...]:
 def thread_context(messages: Sequence[MessageMeta]) -> ThreadContext | None:
     """Threading for a reply to the latest message of the conversation, or None if none."""
     for latest in _newest_first(messages):
-        if not latest.message_id:
-            continue
+        if not is_safe_message_id(latest.message_id):
+            continue  # no id, or one that could not be copied into a header safely
         chain = list(latest.references) or list(latest.in_reply_to)
         refs: list[str] = []
         for mid in [*chain, latest.message_id]:
-            if mid and mid not in refs:
+            if is_safe_message_id(mid) and mid not in refs:
                 refs.append(mid)
         return ThreadContext(
-            subject=base_subject(latest.subject),
+            subject=base_subject(one_line(latest.subject)),
             in_reply_to=latest.message_id,
             references=_trim_references(refs),
         )
@@ -119,7 +125,7 @@ def thread_context(messages: Sequence[MessageMeta]) -> ThreadContext | None:
 
 def _header_address(name: str, email: str) -> HeaderAddress:
     local, _, domain = email.rpartition("@")
-    return HeaderAddress(display_name=name, username=local, domain=domain)
+    return HeaderAddress(display_name=one_line(name), username=local, domain=domain)
 
 
 def _stage_texts(

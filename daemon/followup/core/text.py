@@ -7,6 +7,7 @@ own copies, which had drifted apart (one knew "AW:", the other "Rif:").
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # "Re:", "RE :", "Re[2]:", "AW:", "Fwd:", "WG:", "SV:", "Antw:", "Vs:", "Rif:", "回复:"…
 _REPLY_OR_FORWARD = (
@@ -79,3 +80,25 @@ def own_text(body: str) -> str:
     found = _QUOTE_START_RE.search(body)
     text = body[: found.start()] if found else body
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+
+
+def one_line(text: str) -> str:
+    """``text`` safe to copy into a header of a draft: no control or format characters
+    (NUL, BEL, line breaks, bidi overrides), runs of whitespace as one space."""
+    kept = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )
+    return " ".join(kept.split())
+
+
+_SAFE_ID = re.compile(r"[!-;=?-~]{1,998}")  # printable ASCII without space, "<" or ">"
+
+
+def is_safe_message_id(message_id: str) -> bool:
+    """A Message-ID that can be copied into In-Reply-To/References as is."""
+    return bool(_SAFE_ID.fullmatch(message_id))
+
+
+def is_safe_address(email: str) -> bool:
+    """An address a draft can be sent to: one token of printable ASCII with one "@"."""
+    return email.count("@") == 1 and bool(_SAFE_ID.fullmatch(email))
