@@ -69,6 +69,21 @@ def test_a_kill_after_withdrawing_is_finished_by_the_next_run(env: Env) -> None:
     assert env.stage("2026-11-27T12:30", "check_in")["state"] == "withdrawn"
 
 
+def test_a_kill_while_writing_the_maildir_file_leaves_nothing_behind_after_the_next_run(
+    env: Env,
+) -> None:
+    tmp = env.mail / "Drafts" / "tmp"
+    foreign = tmp / "1764000000.M1P2.otherclient"  # another program's file, however old
+    foreign.write_bytes(b"not ours")
+    os.utime(foreign, (0, 0))
+    killed = run_killed_at(env, "after-tmp-write")
+    assert killed.returncode == -signal.SIGKILL
+    assert len(list(tmp.iterdir())) == 2  # the half-written draft is left in tmp/
+    env.run("2026-11-27T09:45")
+    assert [p.name for p in tmp.iterdir()] == [foreign.name]
+    assert len(env.drafts()) == 1
+
+
 def test_a_locked_state_database_gives_a_clear_message_and_changes_nothing(env: Env) -> None:
     env.run("2026-11-26T12:00")
     config = load_config(env.config)

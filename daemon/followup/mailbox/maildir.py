@@ -6,11 +6,13 @@ atomicity: into ``tmp/``, then linked into ``cur/`` with the ``D`` (draft) flag.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
 import os
+import re
 import socket
 import time
 from dataclasses import replace
@@ -22,6 +24,7 @@ from followup.config import MaildirAccount
 from followup.core.errors import MailboxUnreachable, MalformedMessage
 from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
 from followup.core.parsing import READ_LIMIT, parse_message
+from followup.faults import fault_point
 from followup.mailbox.protocol import TextWanted, no_text
 
 log = logging.getLogger(__name__)
@@ -188,8 +191,9 @@ class MaildirMailbox:
     def append_draft(self, message: EmailMessage) -> str:
         """Write atomically: tmp/ first, fsync, then link into cur/ with the D flag."""
         path = self._drafts_path()
+        _remove_our_leftovers(path / "tmp")
         data = message.as_bytes(policy=default_policy)  # Maildir files use plain newlines
-        key = f"{time.time_ns()}.P{os.getpid()}.{socket.gethostname().replace('/', '_')}"
+        key = f"{time.time_ns()}.P{os.getpid()}.{_OURS}-{_host()}"
         tmp = path / "tmp" / key
         final = path / "cur" / f"{key}:2,D"
         try:
@@ -198,6 +202,7 @@ class MaildirMailbox:
                 fh.flush()
                 os.fsync(fh.fileno())
             tmp.chmod(0o600)
+            fault_point("after-tmp-write")
             os.link(tmp, final)
             _fsync_dir(path / "cur")
         except OSError as exc:
@@ -245,3 +250,45 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_OURS = "followup"
+_LEFTOVER = re.compile(rf"\d+\.P(\d+)\.{_OURS}-(.+)")
+LEFTOVER_AGE = 36 * 3600.0
+"""Maildir's own rule: a file in tmp/ untouched this long is abandoned by any writer."""
+
+
+def _host() -> str:
+    return socket.gethostname().replace("/", "_").replace(":", "_")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_our_leftovers(tmp: Path) -> None:
+    """Files a killed followup left in tmp/: ours by name, and dead or abandoned.
+
+    A file of another program is never touched, whatever its age.
+    """
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        found = _LEFTOVER.fullmatch(entry.name)
+        if found is None:
+            continue
+        same_host = found.group(2) == _host()
+        dead = same_host and not _alive(int(found.group(1)))
+        if dead or now - _mtime(entry) > LEFTOVER_AGE:
+            with contextlib.suppress(OSError):
+                Path(entry.path).unlink()
+                log.info("removed %s, left in tmp/ by an interrupted followup", entry.path)
