@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +167,7 @@ class Store:
                 fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
             self._db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(busy_timeout)
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             self._migrate()
@@ -174,6 +175,22 @@ class Store:
             raise StateError(_state_problem(path, exc)) from exc
         except OSError as exc:
             raise StateError(f"cannot open the state database {path}: {exc.strerror}") from exc
+
+    def _use_wal(self, busy_timeout: float) -> None:
+        """Switch a new database to WAL (it stays so). SQLite does not wait for the lock a
+        journal-mode change needs, so a process racing another one to create the
+        database retries here for up to the busy timeout."""
+        deadline = time.monotonic() + busy_timeout
+        while True:
+            try:
+                (mode,) = self._db.execute("PRAGMA journal_mode").fetchone()
+                if str(mode).lower() != "wal":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
 
     @classmethod
     def in_dir(cls, state_dir: Path, *, busy_timeout: float = 10.0) -> Store:
@@ -183,18 +200,28 @@ class Store:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
 
-    def _migrate(self) -> None:
+    def _version(self) -> int:
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
             raise StateError(
                 f"the state database {self.path} was written by a newer followup "
                 f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade followup"
             )
-        for target in range(version, SCHEMA_VERSION):
-            with self._tx():
+        return int(version)
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date in one write transaction.
+
+        The version is read again inside it: another process (a ``status`` next to a daemon
+        that creates a fresh database) may have migrated between the first look and the lock.
+        """
+        if self._version() == SCHEMA_VERSION:
+            return
+        with self._tx():
+            for target in range(self._version(), SCHEMA_VERSION):
                 for statement in _split_sql(_MIGRATIONS[target]):
                     self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={target + 1}")
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
