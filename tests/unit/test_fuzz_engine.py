@@ -23,7 +23,8 @@ from followup.core.parsing import parse_message
 from followup.core.planner import plan_all
 from followup.engine import derive_facts
 from followup.holiday_tables import calendar_for
-from followup.store import Store, StoredMessage, meta_from_json, meta_to_json
+from followup.store import Store, StoredMessage
+from followup.store_codec import meta_from_json, meta_to_json
 
 NY = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=NY)

@@ -1,0 +1,73 @@
+"""How a ``MessageMeta`` is kept in the state database: compact JSON, read back strictly.
+
+A stored value that does not read back raises (``KeyError``, ``ValueError``, ``TypeError``),
+which the store turns into its "the database is damaged" advice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from followup.core.model import Address, MessageMeta
+
+
+def _addr_json(a: Address | None) -> list[str] | None:
+    return None if a is None else [a.name, a.email]
+
+
+def _addr_from(v: object) -> Address | None:
+    if not isinstance(v, list) or len(v) != 2:
+        return None
+    return Address(str(v[0]), str(v[1]))
+
+
+def meta_to_json(m: MessageMeta) -> str:
+    return json.dumps(
+        {
+            "message_id": m.message_id,
+            "date": m.date.isoformat() if m.date else None,
+            "sender": _addr_json(m.sender),
+            "subject": m.subject,
+            "to": [_addr_json(a) for a in m.to],
+            "cc": [_addr_json(a) for a in m.cc],
+            "reply_to": [_addr_json(a) for a in m.reply_to],
+            "in_reply_to": list(m.in_reply_to),
+            "references": list(m.references),
+            "headers": [list(h) for h in m.headers],
+            "content_type": m.content_type,
+            "body_excerpt": m.body_excerpt,
+            "thread_id": m.thread_id,
+            "folder": m.folder,
+            "uid": m.uid,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _addrs(v: object) -> tuple[Address, ...]:
+    if not isinstance(v, list):
+        return ()
+    return tuple(a for a in (_addr_from(x) for x in v) if a is not None)
+
+
+def meta_from_json(text: str) -> MessageMeta:
+    d = json.loads(text)
+    return MessageMeta(
+        message_id=d["message_id"],
+        date=dt.datetime.fromisoformat(d["date"]) if d["date"] else None,
+        sender=_addr_from(d["sender"]),
+        subject=d["subject"],
+        to=_addrs(d["to"]),
+        cc=_addrs(d["cc"]),
+        reply_to=_addrs(d["reply_to"]),
+        in_reply_to=tuple(d["in_reply_to"]),
+        references=tuple(d["references"]),
+        headers=tuple((str(k), str(v)) for k, v in d["headers"]),
+        content_type=d["content_type"],
+        body_excerpt=d["body_excerpt"],
+        thread_id=d["thread_id"],
+        folder=d["folder"],
+        uid=d["uid"],
+    )
