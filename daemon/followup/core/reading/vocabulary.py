@@ -1,0 +1,322 @@
+"""Word families of each kind, in English, German, French and Spanish (folded text).
+
+Families are small grammars ("not … moving forward with your …", "another … candidate …
+decided") rather than whole sentences, so that other people's wording still matches.
+`kinds` decides in which order they are asked.
+"""
+
+from __future__ import annotations
+
+W = r"(?:[\w'-]+\s+)"  # one word and its space, for "{0,3}" gaps
+
+REJECTION = (
+    # en
+    rf"\b(?:decided|decision|chosen|opted|elected)\s+{W}{{0,2}}?not\s+to\s+(?:move|proceed"
+    r"|progress|pursue|continue|advance|go|take)\b",
+    r"(?:\bnot|n't|\bno longer|\bunable to)\s+(?:be\s+)?(?:able\s+to\s+)?(?:moving|move|proceeding"
+    r"|proceed|progressing|progress|advancing|advance|continuing|continue)\s+(?:forward\s+"
+    r"|ahead\s+|further\s+)?(?:with\s+(?:you|your|the|this)\b|your\b|you\b|at this"
+    r"|in the process|to the next)",
+    rf"\b(?:move|moving|proceed|proceeding|go|going|continue|continuing|select|selected|chose"
+    r"|chosen|choose|decided on|offer(?:ed|ing)? (?:the|this) (?:role|position|job) to|hire"
+    r"|hired|hiring|extend(?:ed)? (?:an|the) offer to|pursue|pursuing|went|gone|settled on)"
+    rf"\s+(?:forward\s+|ahead\s+)?(?:with\s+)?(?:another|other|a different|an alternative"
+    rf"|one of the other|the other|a more|an internal)\s+{W}{{0,3}}?(?:candidates?"
+    r"|applicants?|person|profiles?|finalists?|individual|hire)\b",
+    r"\b(?:go|going|went|move|moving|proceed|proceeding) (?:forward )?with someone\b",
+    r"\b(?:go|going|gone|went|head|heading)\s+(?:in\s+)?(?:a\s+)?(?:different|another) direction\b",
+    r"\b(?:decided|chosen|chose|opted|gone|going|go|went|hire|hired|selected|offered)\b[^.!?]{0,40}"
+    r"\bsomeone else\b|\b(?:position|role|job|opening)\s+(?:is|has)\s+(?:\w+\s+)?no longer"
+    r" (?:available|open)\b",
+    r"\b(?:have|'ve|has|had)\s+(?:now\s+|already\s+|since\s+)?filled (?:the|this|that) (?:role"
+    r"|position|job|opening|vacancy)\b|\bdecided to (?:close|cancel) (?:the|this) (?:role|position"
+    r"|search|requisition|opening|vacancy)\b",
+    rf"\b(?:position|role|job|vacancy|opening|requisition)\s+{W}{{0,3}}?(?:has|have|had|is|was)"
+    r"\s+(?:now\s+|since\s+|already\s+|just\s+)?(?:been\s+)?(?:filled|closed|cancell?ed"
+    r"|eliminated)\b",
+    r"(?:\bnot|n't|\bunable to|\bcannot)\s+(?:be\s+)?(?:able\s+to\s+)?(?:offer you|extend (?:you )?"
+    r"an offer|make you an offer|offering you|extending (?:you )?an offer|making (?:you )?an offer)",
+    r"(?:\bnot|n't)\s+(?:been\s+)?(?:selected|shortlisted|chosen)\b|\bunsuccessful\b"
+    r"|\bno longer (?:under consideration|being considered|considering)\b",
+    r"(?:\bnot|n't)\s+(?:quite\s+)?(?:the\s+|a\s+)?(?:right|best|good|strong)\s+(?:fit|match)\b",
+    # de
+    rf"\b(?:anderen?|andere|anderer)\s+{W}{{0,2}}?(?:bewerber\w*|kandidat\w*|person|profil)\b"
+    r"[^.!?]{0,60}?\b(?:entschieden|entscheiden|gewahlt|ausgewahlt|vergeben|besetzt)",
+    r"\bnicht\s+(?:mehr\s+|weiter\s+|weiterhin\s+)?(?:zu\s+)?(?:berucksichtigen|berucksichtigt"
+    r"|weiterverfolgen|weiter verfolgen|fortsetzen|fortfuhren|in betracht|in die engere wahl)",
+    r"\b(?:eine )?absage\b(?! (?:des|der|unseres|ihres) (?:termin|gesprach))",
+    rf"\b(?:stelle|position|vakanz)\s+{W}{{0,3}}?(?:bereits\s+|inzwischen\s+|anderweitig\s+"
+    r"|schon\s+)*(?:besetzt|vergeben)\b",
+    r"\bgegen (?:sie|ihre (?:bewerbung|kandidatur)) entschieden|\banderweitig (?:zu )?(?:besetzen"
+    r"|vergeben)|\bkeine (?:positive )?(?:zusage|stelle anbieten)|\babsagen mussen\b",
+    # fr
+    rf"\bne\s+{W}{{0,4}}?(?:pas|plus)\s+{W}{{0,3}}?(?:donner suite|suite favorable|poursuivre"
+    r"|retenir|aller plus loin)",
+    r"\b(?:pas|non)\s+(?:ete\s+)?retenue?s?\b",
+    rf"\b(?:autre|d'autres)\s+{W}{{0,2}}?(?:candidat\w*|profil\w*|personne)\b[^.!?]{{0,60}}?"
+    r"\b(?:retenu\w*|choisi\w*|privilegi\w*|opte|decide|orient\w*|arrete)",
+    rf"\b(?:retenu|choisi|privilegie|opte pour)\s+{W}{{0,3}}?(?:une? )?(?:autre|d'autres)\s+"
+    r"(?:candidat|profil|personne)",
+    rf"\bposte\s+{W}{{0,2}}?(?:a\s+ete\s+|est\s+)?(?:deja\s+)?pourvu|\breponse (?:negative"
+    r"|defavorable)|\bne correspond pas\b[^.!?]{0,40}\b(?:attentes|besoins|criteres|recherchons)",
+    # es
+    r"\bno (?:vas a |podras |podremos )?(?:avanzaras|continuaras|seguiras|avanzar a la siguiente"
+    r"|continuar en el proceso)\b",
+    rf"\bno\s+{W}{{0,2}}?(?:continuar|seguir|avanzar|continuaremos|seguiremos|avanzaremos)\s+"
+    rf"{W}{{0,2}}?(?:con tu|con su|contigo|adelante|en el proceso)",
+    rf"\b(?:otro|otra|otros|otras)\s+{W}{{0,2}}?(?:candidat[oa]s?|perfil(?:es)?|persona)\b"
+    r"[^.!?]{0,60}?\b(?:decidido|elegido|seleccionado|optado|avanzar|continuar|seguir)",
+    rf"\b(?:decidido|elegido|optado por|seleccionado|avanzar|continuar|seguir)\s+{W}{{0,3}}?"
+    r"(?:con\s+)?(?:otro|otra|otros|otras)\s+(?:candidat|perfil|persona)",
+    rf"\bno (?:has|ha|hayas) sido seleccionad|\bno fuiste seleccionad|\b(?:posicion|vacante"
+    rf"|puesto)\s+{W}{{0,2}}?(?:ha sido|fue|ya esta|esta|ya fue) (?:cubiert[oa]|cerrad[oa])",
+)
+
+OFFER = (
+    r"\b(?:extend(?:ing|ed)?|make|making|made|send(?:ing)?|sent|attach(?:ed|ing)?|prepar(?:e"
+    r"|ed|ing)|present(?:ing)?|confirm(?:ing)?|issued?|email(?:ed)?)\s+(?:you\s+)?(?:with\s+)?"
+    r"(?:a|an|the|our|your)\s+(?:(?:formal|verbal|written|official|conditional|job|contingent"
+    r"|final)\s+)*offer\b(?!\s+(?:to|for)\s+(?:another|other|a different|someone))",
+    rf"\boffer you (?:the|a|this|our)\s+{W}{{0,4}}?(?:position|role|job|post)\b",
+    r"\boffer of employment\b|\byour (?:job |employment |formal |written |verbal )?offer"
+    r"(?: letter)? (?:is (?:ready|attached|here|on its way)|has been (?:sent|issued|approved))",
+    rf"\b(?:ihnen|dir)\s+{W}{{0,3}}?(?:die stelle|die position|den job|einen (?:arbeits)?vertrag"
+    rf"|ein (?:vertrags|job)?angebot)\s+{W}{{0,2}}?(?:anbieten|machen|unterbreiten|zukommen)",
+    r"\b(?:vertragsangebot|jobangebot)\b|(?<!keine )\bzusage\b|\bsie wurden fur die stelle"
+    r" ausgewahlt",
+    r"\b(?:you've|you have) been selected for the (?:role|position|job)\b|\b(?:has|ha) sido"
+    r" seleccionad[oa] para (?:el puesto|la posicion|la vacante)|\bvous faire une (?:proposition"
+    r"|offre)\b",
+    rf"\b(?:proposer|proposons|propose|offrir|offrons)\s+{W}{{0,2}}?(?:le poste|ce poste|un poste"
+    r"|le role|un contrat|un cdi|le job)",
+    r"\bproposition (?:d'embauche|de contrat|d'emploi|ecrite|salariale)|\bpromesse d'embauche"
+    r"|\boffre (?:d'embauche|de contrat|ferme)\b",
+    rf"\b(?:ofrecerte|ofrecerle|ofrecemos|ofrecer|ofrecerles)\s+{W}{{0,2}}?(?:el puesto"
+    r"|la posicion|la vacante|un puesto|el rol|una oferta|el trabajo|la plaza)",
+    rf"\boferta (?:de (?:trabajo|empleo)|laboral|formal)\b|\bcarta (?:de )?oferta\b|\b(?:extender"
+    rf"|enviarte|te enviamos|adjunto|adjuntamos|te hacemos|hacerte)\s+{W}{{0,2}}?oferta\b",
+)
+OFFER_SUBJECT = (
+    r"^(?:[\w'-]+\s+){0,4}?(?:your |job )?offer\b(?!\s+(?:to|for)\s+(?:interview|a\b))"
+    r"|\boffer (?:letter|from)\b|\byour offer\b|\bangebot\b|\bproposition d'embauche"
+    r"|\boffre d'embauche|\boferta\b",
+)
+OFFER_WORD = (r"\boffer\b|\bangebot\b|\bvertrag\b|\bproposition\b|\boffre\b|\boferta\b",)
+
+NOT_ABOUT = (
+    # receipts and statements
+    r"\b(?:your order|order (?:number|no\.?|#)|has shipped|shipping (?:confirmation|notice)"
+    r"|tracking number|track your (?:package|order|shipment)|out for delivery|receipt for your"
+    r"|your invoice|invoice (?:number|no\.?|#)|payment (?:received|confirmation|is due)|statement is (?:ready|available)"
+    r"|ihre bestellung|versandbestatigung|sendungsverfolgung|ihre rechnung|votre commande"
+    r"|suivi de (?:votre )?colis|votre facture|tu pedido|su pedido|numero de seguimiento|tu factura)\b",
+    # candidate-experience surveys
+    r"\b(?:survey|candidate experience|rate your (?:experience|interview)|how was your"
+    r" (?:interview|experience)|umfrage|wie war ihr|enquete|sondage|questionnaire de"
+    r" satisfaction|encuesta|cuentanos (?:sobre )?tu experiencia|como fue tu experiencia)\b",
+    # another client, another requisition, referrals
+    r"\b(?:one of my clients|a client of (?:mine|ours)|my client|on behalf of (?:a|my|our)"
+    r" client|came across your (?:profile|resume|cv)|know (?:anyone|someone|somebody) (?:who"
+    r"|in your network|that)|refer (?:someone|anyone|a friend)|(?:any|some) referrals?\b|referrals? for\b|kennen sie"
+    r" jemanden|jemanden in ihrem netzwerk|un de mes clients|quelqu'un dans (?:votre|ton)"
+    r" reseau|connaitri?ez-vous quelqu'un|connaissez-vous quelqu'un|conoces a alguien"
+    r"|alguien en tu red|uno de mis clientes)",
+)
+# Bulk mail a header rule missed: job alerts and marketing (read with the footer).
+MARKETING = (
+    r"\b(?:job alert|new jobs? (?:for|matching|near)|jobs you may be interested in"
+    r"|recommended jobs|unsubscribe|view (?:this email )?in (?:your )?browser|manage (?:your )?"
+    r"(?:email )?preferences|newsletter|abmelden|se desabonner|darse de baja"
+    r"|cancelar suscripcion)\b",
+)
+APPLICATION_RECEIPT = (
+    r"\b(?:thank you for applying|thanks for applying|(?:we have|we've) received your"
+    r" application|application (?:has been )?received|wir haben ihre bewerbung erhalten"
+    r"|eingangsbestatigung|nous avons bien recu votre candidature|hemos recibido tu"
+    r" (?:solicitud|postulacion|candidatura)|gracias por postularte)\b",
+)
+
+NEXT_STEP_STRONG = (
+    rf"\b(?:invite|inviting|invitation)\b\s+{W}{{0,4}}?(?:to|for)\b",
+    r"\b(?:would|'d) (?:like|love) (?:you )?to (?:invite|schedule|set up|arrange|move you|have"
+    r" you|do|meet|continue|proceed|book)\b",
+    rf"\boffer you (?:a|an|the)\s+{W}{{0,3}}?(?:interview|conversation|call|chat|meeting|round"
+    r"|opportunity to (?:interview|meet|speak|present))",
+    rf"\b(?:does|would|will) {W}{{0,4}}?(?:work|suit)\b[^.!?]{{0,30}}\?|\breschedul\w*"
+    r"|\b(?:podrias|puedes|te parece)\s+(?:el|este|la|manana|a las)\b",
+    r"\b(?:as (?:a|the) next step|next steps? (?:is|are|will be|would be)|the next step in)\b",
+    rf"\b(?:share|send|provide|let (?:me|us) know|confirm)\s+{W}{{0,8}}?(?:availability|times"
+    r"|time slots?|slots?|references?|documents?|transcripts?|portfolio|work samples?)\b",
+    r"\b(?:schedule|book|pick|choose|select)\s+(?:a\s+|an\s+|the\s+|your\s+|some\s+)?"
+    rf"{W}?(?:times?|slots?|interviews?|calls?|meetings?|sessions?)\b",
+    rf"\b(?:does|would|will|could) {W}{{0,4}}?(?:work|suit) (?:for you|better)|\bcould we (?:do"
+    r"|move|try|switch)\b|\bwould you be (?:available|free)\b|\bare you (?:available|free)\b"
+    r"|\bworks? (?:better |best )?for you\b",
+    rf"\b(?:please|kindly)\s+{W}{{0,2}}?(?:complete|submit|fill out|upload|schedule|sign up"
+    r"|choose|pick|select|book|use the link)",
+    r"\bhere is (?:your|the) (?:take-home|assessment|exercise|coding|case|invitation|invite"
+    r"|agenda)|\byour (?:take-home|assessment|coding exercise)\b",
+    # de
+    rf"\b(?:einladen|einladung)\b|\bladen (?:wir |ich )?sie {W}{{0,3}}?ein\b|\b(?:mochten"
+    rf"|wurden) (?:wir )?(?:sie |ihnen )?(?:gerne? )?{W}{{0,3}}?(?:einladen|kennenlernen"
+    r"|vorschlagen)\b|\bals nachste[nrs]? schritt|\bder nachste schritt (?:ist|ware|wird)",
+    rf"\b(?:senden|schicken|nennen|mitteilen|geben) sie (?:mir |uns )?{W}{{0,4}}?(?:termine"
+    r"|terminvorschlage|verfugbarkeit|referenzen|unterlagen|zeiten)|\bpasst (?:ihnen|es ihnen"
+    rf"|dir)\b|\bwurde (?:ihnen|dir) {W}{{0,3}}?passen|\bginge (?:auch|es)\b|\bhatten sie"
+    rf" {W}{{0,3}}?zeit|\bwie ware es mit\b",
+    # fr
+    r"\bvous inviter\b|\binvitation (?:a|pour)\b|\bprochaine etape (?:est|sera|serait|consiste)"
+    r"|\bpoursuivre avec (?:vous|une|un)\b|\bcomme prochaine etape|\bconvient-il\b"
+    r"|\bvous (?:convient|conviendrait|irait)\b|\bseriez-vous disponible",
+    rf"\b(?:pourriez|pouvez)-vous {W}{{0,4}}?(?:disponibilites|creneaux|references|documents)"
+    rf"|\bmerci de {W}{{0,3}}?(?:choisir|indiquer|completer|remplir|planifier|reserver)",
+    # es
+    rf"\binvitarte\b|\bte invitamos\b|\binvitacion (?:a|para)\b|\bnos gustaria {W}{{0,3}}?"
+    r"(?:invitarte|agendar|conocerte|programar|que (?:hagas|realices|presentes))"
+    r"|\bqueremos (?:agendar|programar|invitarte)\b|\bte (?:vendria|viene|queda|funciona) bien\b"
+    r"|\bte funciona\b|\bcomo siguiente paso|\bel siguiente paso (?:es|sera|seria)",
+    rf"\b(?:podrias|puedes) {W}{{0,3}}?(?:compartir|enviar|mandar) {W}{{0,3}}?(?:disponibilidad"
+    r"|horarios|referencias|documentos)",
+)
+NEXT_STEP_WEAK = (
+    r"\bnext (?:step|steps|stage|round)\b|\b(?:final|second|third|2nd|3rd|next|technical"
+    r"|onsite|on-site|follow-up|in-person|panel|virtual)\s+(?:round|interview|conversation"
+    r"|stage|onsite)s?\b|\btake-?home\b|\bassessment\b|\bcoding (?:challenge|exercise|test)\b"
+    r"|\bcase study\b|\breferences\b|\breference check|\bbackground check|\bquestionnaire\b",
+    r"\bnachste[nrs]? (?:schritt|runde|gesprach|phase|etappe)|\b(?:zweit|dritt|final"
+    r"|abschluss|fach)gesprach|\bzweite[ns]? (?:gesprach|runde|interview)|\breferenzen\b"
+    r"|\bprobearbeit\w*|\bfallstudie|\b(?:programmier|coding)[- ]?(?:aufgabe|test|challenge)"
+    r"|\bfragebogen\b",
+    r"\bprochaine etape\b|\betape suivante\b|\b(?:second|deuxieme|troisieme|dernier|final|2e)"
+    r"\s+(?:entretien|tour|echange)|\bentretien (?:final|technique)|\bcreneaux?\b"
+    r"|\bdisponibilites?\b|\betude de cas|\bcas pratique|\btest technique|\breferences\b",
+    r"\bsiguiente (?:paso|etapa|fase|ronda)|\bproxim[oa] (?:paso|etapa|fase|entrevista|ronda)"
+    r"|\bentrevista (?:final|tecnica)|\bsegunda entrevista|\bagendar\b|\bdisponibilidad\b"
+    r"|\bprueba (?:tecnica|de codigo)|\breferencias\b",
+    r"^(?:updated )?(?:invitation|einladung|invitacion)\s*:",
+)
+# Words that make a next-step noun a mention of the past or of the wait, not a step.
+NOT_A_STEP_CONTEXT = (
+    r"\b(?:thank(?:s| you)(?: \w+)? for|danke fur|vielen dank fur|merci (?:pour|de)|gracias por"
+    r"|yesterday|last week|earlier|after (?:the|our|your)|following (?:the|our|your)|since (?:the"
+    r"|our)|gestern|letzte woche|nach (?:dem|unserem|ihrem)|la semaine derniere|apres (?:le|la"
+    r"|notre|votre)|suite a|ayer|la semana pasada|despues de (?:la|tu|nuestra)|tras (?:la|tu)"
+    r"|still|noch|encore|todavia|aun)\b",
+    rf"\b(?:follow(?:ing)? up|hear(?: back)?|be in touch|get back to you|update you|reach out"
+    rf"|come back to you|let you know|inform you|contact you|melden uns|reviendrons)\s+{W}{{0,3}}?"
+    r"(?:with|about|on|regarding|re|zu|sur|sobre|to discuss)\b|\bif\b|\bfalls\b|\bsofern\b",
+)
+
+HOLD_UP = (
+    r"\b(?:no|not (?:yet )?(?:made|reached) a|(?:haven't|hasn't|have not|has not) (?:yet )?"
+    r"(?:made|reached) a|yet to (?:make|reach) a)\s+(?:final\s+)?decision",
+    r"\bdecision (?:yet|has(?:n't| not) (?:yet )?been made)\b|\b(?:don't|do not|doesn't) have"
+    r" (?:a|any) (?:final )?(?:decision|news|update) yet\b",
+    r"\bstill (?:\w+\s+)?(?:interviewing|reviewing|meeting|evaluating|deciding|finali[sz]ing"
+    r"|completing|waiting|working|gathering|collecting|in the process|talking|considering"
+    r"|discussing|speaking|finishing|going through)\b",
+    r"\b(?:need|needs|needed|take|taking|takes|require|requires)\s+(?:a\s+(?:bit|little)\s+"
+    r"|some\s+)?(?:more|longer|extra|additional)\s+time\b|\btaking (?:a (?:bit|little) )?longer",
+    r"\b(?:slipped|delayed|pushed (?:back|out)|on hold|postponed|behind schedule)\b"
+    r"|\b(?:collecting|gathering|waiting (?:on|for)) (?:\w+\s+)?feedback\b|\bno news yet\b"
+    r"|\bfinishing (?:its|our|the) (?:last|final) (?:\w+\s+)?interviews|\bhiring freeze\b"
+    r"|\bwaiting (?:to hear|on (?:the|a|our|final)|for (?:the|a|our|final))\b",
+    rf"\bnoch keine (?:endgultige |finale )?entscheidung|\bnoch nicht (?:entschieden"
+    r"|abgeschlossen)|\bnoch (?:etwas|ein wenig|ein bisschen|mehr|einige) zeit\b|\b(?:mehr"
+    rf"|langer) zeit\b|\bverzog\w*|\bzwischenstand\b|\bstimmen uns {W}{{0,3}}?ab\b|\babstimmung\b"
+    rf"|\bnoch in (?:der )?(?:abstimmung|prufung|gesprachen)|\b(?:fuhren|prufen|sichten)"
+    rf" {W}{{0,4}}?noch\b|\bauf eis\b|\bverschoben\b",
+    rf"\bpas encore {W}{{0,3}}?decision|\baucune decision\b|\bdecision n'a pas encore|\bencore"
+    r" (?:un peu )?de temps|\bplus de temps|\bbesoin de (?:\w+\s+)?temps|\btoujours en cours"
+    r"|\ben cours (?:d'evaluation|de reflexion|d'analyse|de deliberation)|\bretard\w*"
+    r"|\bdelibere\w*|\bdeliberation|\bencore en train de|\brepousse\w*|\ben suspens\b",
+    rf"\b(?:todavia|aun) no (?:tenemos|hay|hemos tomado|se ha tomado) (?:una )?{W}?decision"
+    r"|\bseguimos (?:entrevistando|revisando|evaluando|en proceso|analizando)|\b(?:todavia|aun)"
+    r" (?:esta|estamos|estan) (?:revisando|evaluando|entrevistando|analizando|decidiendo)"
+    r"|\b(?:mas|un poco mas de) tiempo\b|\bdemora\w*|\bretras\w*|\bla decision (?:final )?"
+    r"se tomara|\bpospuest\w*|\ben pausa\b",
+)
+HOLD_UP_WEAK = (
+    r"\b(?:sorry|apologi[sz]e|apologies) (?:\w+\s+){0,3}?(?:wait|delay)\b|\bthank(?:s| you) for"
+    r" (?:your|the) patience\b|\bquick update\b|\bstatus update\b|\bgeduld\b|\bpatience\b"
+    r"|\bpoint d'etape|\bpaciencia\b|\bactualizacion\b|\bdisculpa\b",
+    # a vague time is still a time: the answer is not there yet
+    r"\bafter (?:the holidays|christmas|new year|thanksgiving|the break)\b|\bin the new year\b"
+    r"|\bin (?:a|the) (?:few|couple of|coming) (?:days|weeks)\b|\bover the (?:next|coming) (?:few"
+    r" |couple of )?(?:days|weeks)\b|\bnach (?:den feiertagen|weihnachten|neujahr|dem"
+    r" jahreswechsel)\b|\bin den (?:nachsten|kommenden) (?:tagen|wochen)\b|\bin einigen tagen\b"
+    r"|\bzeitnah\b|\bapres (?:les fetes|noel|le nouvel an)\b|\bdans (?:les prochains|quelques)"
+    r" (?:jours|semaines)\b|\bdespues de (?:las fiestas|navidad|ano nuevo)\b|\ben (?:los proximos"
+    r"|unos) dias\b|\ben las proximas semanas\b",
+)
+
+OUT_OF_OFFICE = (
+    r"\b(?:i am|i'm|i will be|i'll be)\s+(?:currently\s+|presently\s+|now\s+)?(?:out of (?:the )?"
+    r"office|ooo\b|away from (?:the |my )?(?:office|desk|e-?mail)|on (?:\w+\s+)?(?:leave"
+    r"|vacation|holidays?|pto|sabbatical)|out (?:until|till|through|from)|off (?:until|till"
+    r"|from))",
+    r"\blimited access to (?:my )?e-?mails?\b|\bthis is an automat(?:ic|ed) (?:reply|response"
+    r"|message)\b",
+    rf"\b(?:bin|sind)\s+{W}{{0,5}}?(?:nicht im buro|abwesend|im urlaub|nicht erreichbar"
+    r"|auf dienstreise|ausser haus|nicht im haus)|\babwesenheitsnotiz\b",
+    r"\bje suis (?:actuellement )?(?:absente?|en (?:conges?|vacances|deplacement)|hors du"
+    r" bureau|en dehors du bureau)|\bje serai (?:absente?|de retour)",
+    r"\bestoy (?:actualmente )?(?:fuera de la oficina|de vacaciones|ausente|de viaje|fuera)\b"
+    r"|\bestare (?:fuera|de vacaciones|ausente)\b",
+    # automatic acknowledgements
+    r"\b(?:we|i) (?:have )?received your (?:message|e-?mail|inquiry|request)\b[^.]{0,80}?"
+    r"\b(?:respond|reply|get back|answer)",
+    r"\bnous avons bien recu votre (?:message|mail|e-mail|courriel)|\bwir haben ihre"
+    r" (?:nachricht|e-mail|anfrage) erhalten|\bhemos recibido tu (?:mensaje|correo)",
+)
+OUT_OF_OFFICE_SUBJECT = (
+    r"^(?:out of (?:the )?office|ooo\b|automatic reply|auto(?:matic)?[- ]?(?:reply|response)"
+    r"|autoreply|automatische antwort|abwesen\w*|reponse automatique|absence|absent\b"
+    r"|respuesta automatica|fuera de (?:la )?oficina|accuse de reception|acuse de recibo"
+    r"|eingangsbestatigung: (?:ihre )?nachricht)",
+)
+
+FEEDBACK_GIVEN = (
+    r"\b(?:here(?:'s| is| are)|as promised|you asked for|as requested)[^.!?\n]{0,60}feedback"
+    r"|\b(?:wie versprochen|hier (?:ist|sind|kommt)|anbei)[^.!?\n]{0,60}(?:feedback"
+    r"|ruckmeldung)|\b(?:comme promis|voici)[^.!?\n]{0,60}(?:retour|feedback|commentaires)"
+    r"|\b(?:como te prometi|aqui (?:tienes|van|esta)|te comparto)[^.!?\n]{0,60}"
+    r"(?:retroalimentacion|comentarios|feedback)",
+)
+
+# A sentence that says nothing new: thanks, an acknowledgement, pleasantries, a greeting.
+THANKS = (r"\bthank|\bthanks\b|\bappreciat|\bdanke|\bdank\b|\bmerci\b|\bgracias\b|\bagradec",)
+ACKNOWLEDGE = (
+    rf"\b(?:got (?:it|them|this|your)|received|(?:have|has) arrived|pass(?:ed|ing)? {W}{{0,4}}?"
+    r"(?:on|along)"
+    rf"|shar(?:ed|ing) {W}{{0,4}}?with|forward(?:ed|ing)? {W}{{0,4}}?to|reach out to (?:them|both"
+    r"|your references)|contact (?:them|both)|weitergeleitet|weitergegeben|erhalten|bekommen"
+    rf"|transmets|transmis|transmettre|bien recu|compart\w+|recibid\w+|reenvi\w+)\b",
+)
+IN_TOUCH = (
+    r"\b(?:be|stay|keep) in touch\b|\bkeep you (?:posted|updated|informed)\b|\bquedamos en"
+    r" contacto\b|\bseguimos en contacto\b|\bmelden uns\b|\brestons en contact\b|\btalk soon\b",
+)
+PLEASANTRY = (
+    r"\benjoy|\bglad\b|\bpleasure\b|\bgreat\b|\bnice\b|\blovely\b|\bwonderful\b|\bimpress"
+    r"|\bexactly the kind|\bfun\b|\bthoughtful|\bkind (?:words|note)|\blikewise|\byou're welcome"
+    r"|\bno problem|\bgefallen|\bgefreut|\bfreue?n?\b|\bschon\b|\bgern(?:e)? geschehen"
+    r"|\bapprecie|\bplaisir|\bravi|\benchante|\bgusto\b|\bencant|\bgenial|\bexcelente"
+    r"|\bde nada|\bplacer\b|\bcongrat|\bgood luck|\bbest of luck|\bhave a (?:great|good|nice)|\bbonne"
+    r" (?:soiree|journee|continuation)|\bschones wochenende|\bbuen fin de semana|\bquickly\b",
+)
+GREETING = (
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:tag|morgen|abend)"
+    r"|liebe[r]?|sehr geehrte[r]?|moin|servus|bonjour|bonsoir|salut|cher|chere|hola"
+    r"|buenos dias|buenas tardes|estimad[oa])\b",
+)
+# Signs that a message answers something: then it is a reply, never a courtesy.
+ANSWER = (
+    r"\?|\b(?:question|questions|frage|fragen|pregunta|preguntas)\b",
+    r"\b(?:to answer|regarding|as for|about your|re your|in answer|zur frage|zu ihrer frage"
+    r"|concernant|quant a|pour repondre|sobre tu|respecto a|en cuanto a|con respecto)\b",
+    r"https?://|\bwww\.|[a-z]\s?:\s+[a-z0-9]",
+    r"\b(?:here(?:'s| is| are)|attached|enclosed|anbei|im anhang|ci-joint|voici|adjunto"
+    r"|te comparto|aqui (?:esta|tienes|va))\b",
+    r"(?:^|\n|[.!?]\s)\s*(?:yes|no|ja|nein|oui|non|si)\b\s*[,.!:]",
+)
