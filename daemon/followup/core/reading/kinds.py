@@ -183,8 +183,8 @@ def decide(view: View) -> Decision:
         return Decision(
             "next_step", f"next_step: {_said(view, step)}", promised_by(list(view.promises))
         )
-    if m := find(v.OUT_OF_OFFICE, view.ntext):
-        return Decision("auto_reply", f"auto_reply: {_said(view, m)}")
+    if (m := find(v.OUT_OF_OFFICE, view.ntext)) and m.start() < 300 and len(view.ntext) < 800:
+        return Decision("auto_reply", f"auto_reply: {_said(view, m)}")  # a short notice of absence
     delay = _delay(view)
     if delay is not None:
         return delay

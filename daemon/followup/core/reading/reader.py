@@ -53,7 +53,8 @@ def read_message(
     if relayed is not None:
         own = relayed
     folded = text.norm(own)
-    lang, _ = language.detect(f"{core_subject}\n{own}", text.norm(f"{core_subject}\n{own}"))
+    sample = own if reply_subject else f"{core_subject}\n{own}"  # a reply's subject is ours
+    lang, _ = language.detect(sample, text.norm(sample))
     invite = parse_invite(calendar, tz) if calendar else None
     day0 = sent_at.astimezone(tz).date() if sent_at is not None else None
     hits: list[DateHit] = []

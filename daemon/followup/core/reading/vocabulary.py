@@ -81,7 +81,7 @@ OFFER = (
     r"\boffer of employment\b|\byour (?:job |employment |formal |written |verbal )?offer"
     r"(?: letter)? (?:is (?:ready|attached|here|on its way)|has been (?:sent|issued|approved))",
     rf"\b(?:ihnen|dir)\s+{W}{{0,3}}?(?:die stelle|die position|den job|einen (?:arbeits)?vertrag"
-    rf"|ein (?:vertrags|job)?angebot)\s+{W}{{0,2}}?(?:anbieten|machen|unterbreiten|zukommen)",
+    rf"|ein (?:vertrags|job)?angebot)\s+{W}{{0,5}}?(?:anbieten|machen|unterbreiten|zukommen)",
     r"\b(?:vertragsangebot|jobangebot)\b|(?<!keine )\bzusage\b|\bsie wurden fur die stelle"
     r" ausgewahlt",
     r"\b(?:you've|you have) been selected for the (?:role|position|job)\b|\b(?:has|ha) sido"
@@ -257,7 +257,7 @@ OUT_OF_OFFICE = (
     r"|from))",
     r"\blimited access to (?:my )?e-?mails?\b|\bthis is an automat(?:ic|ed) (?:reply|response"
     r"|message)\b",
-    rf"\b(?:bin|sind)\s+{W}{{0,5}}?(?:nicht im buro|abwesend|im urlaub|nicht erreichbar"
+    r"\b(?:bin|sind)\s+[^!?\n]{0,60}?(?:nicht im buro|abwesend|im urlaub|nicht erreichbar"
     r"|auf dienstreise|ausser haus|nicht im haus)|\babwesenheitsnotiz\b",
     r"\bje suis (?:actuellement )?(?:absente?|en (?:conges?|vacances|deplacement)|hors du"
     r" bureau|en dehors du bureau)|\bje serai (?:absente?|de retour)",
