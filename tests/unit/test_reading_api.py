@@ -244,3 +244,17 @@ def test_importing_the_package_loads_no_rules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['followup.core.reading.model']"
+
+
+def test_an_answer_held_until_a_day_is_a_delay_to_that_day() -> None:
+    reading = read("The hiring manager is out, so we won't have an answer until next Monday.")
+    assert (reading.kind, reading.promised_by) == ("delay", dt.date(2026, 11, 23))
+
+
+def test_a_bilingual_out_of_office_reads_each_line_in_its_language() -> None:
+    reading = read(
+        "Je suis absent jusqu'au 04/01.\n\nI'm out of the office until 01/04.",
+        sent_at=dt.datetime(2026, 12, 20, 9, 0, tzinfo=CHICAGO),
+        automatic=AUTO,
+    )
+    assert reading.away_until == dt.date(2027, 1, 4)

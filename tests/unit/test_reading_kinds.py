@@ -239,3 +239,57 @@ def test_a_quoted_request_from_the_user_is_not_read() -> None:
     reading = read(body, subject="Re: Checking in")
     assert reading.kind != "offer"
     assert reading.promised_by is None
+
+
+def test_thanks_followed_by_facts_is_a_reply_not_a_courtesy() -> None:
+    reading = read("Thank you, we use Go and Postgres.", subject="Re: Thank you")
+    assert reading.kind == "reply"
+
+
+def test_a_legal_footer_does_not_turn_a_courtesy_into_a_reply() -> None:
+    body = (
+        "Thanks, Priya! Great meeting you.\n\nDana\n\nCONFIDENTIALITY NOTICE: This email is "
+        "confidential and intended solely for the addressee. If you are not the intended "
+        "recipient, please delete it."
+    )
+    assert read(body, subject="Re: Thank you").kind == "courtesy"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We've decided to proceed with candidates whose experience more closely matches.",
+        "We have decided not to extend an offer at this stage.",
+        "Leider können wir Ihnen kein Angebot machen.",
+        "Nous avons choisi un autre profil pour ce poste.",
+        "Hemos optado por otro candidato con más experiencia.",
+    ],
+)
+def test_rejections_in_other_words_are_rejections(body: str) -> None:
+    assert read(body).kind == "rejection"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Your interview with Acme has been scheduled for December 1 at 10:00.",
+        "Ihr Gespräch ist bestätigt: Dienstag, 1. Dezember, 10 Uhr.",
+        "Votre entretien est confirmé pour le mardi 1er décembre.",
+        "Tu entrevista ha sido agendada para el martes 1 de diciembre.",
+    ],
+)
+def test_an_interview_confirmation_is_a_next_step(body: str) -> None:
+    assert read(body).kind == "next_step"
+
+
+def test_a_system_generated_next_step_is_still_a_next_step() -> None:
+    reading = read(
+        "Please complete the questionnaire in your candidate portal.",
+        automatic="auto-generated (empty Return-Path)",
+    )
+    assert reading.kind == "next_step"
+
+
+def test_a_pitch_for_another_opening_is_not_about_the_candidacy() -> None:
+    body = "We have another opening that might be a better fit for you: Senior Data Engineer."
+    assert read(body).kind is None

@@ -157,3 +157,17 @@ def test_sentences_never_split_a_german_date() -> None:
         "Ich bin bis 27.11. nicht im Büro.",
         "Am 10. Dezember bin ich zurück.",
     ]
+
+
+def test_a_trailing_legal_disclaimer_is_cut_but_a_sentence_about_confidentiality_is_not() -> None:
+    disclaimer = (
+        "This email is confidential and intended solely for the addressee. If you are not "
+        "the intended recipient, please delete it."
+    )
+    assert own_text(f"{REPLY}\n\nDana\n\n{disclaimer}") == REPLY
+    kept = "We decided not to move forward. Please keep this confidential."
+    assert own_text(f"Hi,\n\n{kept}") == f"Hi,\n\n{kept}"
+
+
+def test_a_bilingual_sign_off_is_cut() -> None:
+    assert own_text(f"{REPLY}\n\nKind regards / Viele Grüße\nDana Lee") == REPLY

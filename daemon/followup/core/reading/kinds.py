@@ -99,17 +99,25 @@ def _automatic(view: View) -> Decision | None:
             return Decision("rejection", f"rejection: {_said(view, m)} (automatic: {what})")
         if m := find(v.OFFER, view.ntext):
             return Decision("offer", f"offer: {_said(view, m)} (automatic: {what})")
+        if m := find(v.NEXT_STEP_STRONG, view.ntext):
+            return Decision("next_step", f"next_step: {_said(view, m)} (automatic: {what})")
     return Decision("auto_reply", f"auto_reply: automatic mail ({what})")
 
 
+_SOFT = (v.THANKS, v.ACKNOWLEDGE, v.IN_TOUCH, v.PLEASANTRY, v.GREETING)
+
+
 def _soft(view: View, start: int, end: int) -> bool:
-    clause = view.ntext[start:end]
-    if len(re.findall(r"\w+", clause)) <= 3 and not re.search(r"[.!?]", clause.strip()[:-1]):
-        return True  # a name, "Thanks," or "Ok."
-    families = (v.THANKS, v.ACKNOWLEDGE, v.IN_TOUCH, v.PLEASANTRY, v.GREETING)
-    if any(find(f, clause) for f in families):
+    """Whether a clause says nothing new: each comma-separated part is thanks, a
+    pleasantry, an acknowledgement, a greeting, a bare name, or an undated promise."""
+    if any(p.clause == (start, end) and p.hit is None for p in view.promises):
         return True
-    return any(p.clause == (start, end) and p.hit is None for p in view.promises)
+    for part in re.split(r",\s|\s[-–]\s", view.ntext[start:end]):
+        if len(re.findall(r"\w+", part)) <= 3 and not re.search(r"[.!?]", part.strip()[:-1]):
+            continue  # a name, "Thanks" or "Ok."
+        if not any(find(f, part) for f in _SOFT):
+            return False
+    return True
 
 
 def _courtesy(view: View) -> Decision | None:
@@ -117,13 +125,12 @@ def _courtesy(view: View) -> Decision | None:
         return None
     phrase = find(v.THANKS, view.ntext) or find(v.ACKNOWLEDGE, view.ntext)
     phrase = phrase or find(v.IN_TOUCH, view.ntext)
-    hard = [c for c in view.clauses if not _soft(view, *c)]
-    if phrase and not hard:
+    if any(not _soft(view, *c) for c in view.clauses):
+        return None
+    if phrase:
         return Decision("courtesy", f"courtesy: thanks with no news ({_said(view, phrase)})")
-    short = all(len(view.ntext[a:b].split()) <= 8 and not re.search(r"\d", view.ntext[a:b])
-                for a, b in hard)  # fmt: skip
-    if view.thanks_reply and len(hard) <= 1 and short and len(view.clauses) <= 3:
-        return Decision("courtesy", "courtesy: a short answer to the thank-you note")
+    if view.thanks_reply:
+        return Decision("courtesy", "courtesy: only pleasantries, in answer to the thank-you note")
     return None
 
 

@@ -22,7 +22,8 @@ from followup.core.reading.dates import DateHit
 # usually after a future or modal marker. Folded text (see text.norm).
 _PROMISE = (
     # English
-    r"\b(?:will|'ll|shall|going to|expects?(?: to)?|expecting to|hopes? to|aims? to|plans? to"
+    r"\b(?:will|'ll|shall|going to|expects?(?: to)?|expecting to|hopes? to|hoping to|aims? to"
+    r"|aiming to|plans? to|planning to"
     r"|intends? to|should|anticipate|can|'d like to|would like to|want to)\s+"
     r"(?:(?:be able to|try to|definitely|certainly|also|then|likely|probably|hopefully"
     r"|make sure to|be sure to|aim to|be|have|all|both)\s+)*"
@@ -31,12 +32,13 @@ _PROMISE = (
     r"(?:news|answer|update|decision|feedback|response|verdict|outcome|results?|next steps)"
     r"|reach a (?:final )?decision|make (?:a|the|our|their) (?:final )?decision|decide"
     r"|confirm|contact you|write|respond|reply|revert|inform|know more|provide|arrive"
-    r"|follow\b|go out|come through|finali[sz]e|reach you)"
+    r"|follow\b|go out|come through|finali[sz]e|reach you|wrap (?:things )?up|conclude"
+    r"|need (?:until|till|through))"
     r"|\byou(?:'ll| will| should| can expect to| may| can| would)\s+(?:\w+\s+){0,2}?"
     r"(?:hear|receive|get|have (?:an? |the |our |some )?(?:answer|update|decision|news"
     r"|feedback|response))\b"
     r"|\b(?:decision|answer|update|news|feedback|response|outcome)\s+(?:\w+\s+){0,3}?"
-    r"(?:by|within|no later than|before|early|next|on|this|tomorrow|in)\b"
+    r"(?:by|within|no later than|before|early|next|on|this|tomorrow|in|until)\b"
     r"|\b(?:will|should) be (?:sent|shared|made|communicated|finali[sz]ed|ready|available)\b"
     # German
     r"|\bmelde[nt]?\b|\bruckmeldung\b|\bbescheid\b|\bzuruck(?:kommen|melden)\b"
@@ -44,11 +46,12 @@ _PROMISE = (
     r"|\bsie (?:horen|erhalten|bekommen) (?:\w+\s+){0,4}(?:von uns|von mir|nachricht|antwort)"
     r"|\b(?:schicke|sende|schicken|senden|geben|gebe) (?:ich |wir )?(?:ihnen|dir)\b"
     r"|\binformieren\b|\bzukommen lassen\b|\bentscheidung (?:\w+\s+){0,4}(?:fallen|treffen"
-    r"|mitteilen|bis|vorliegen)\b"
+    r"|mitteilen|bis|vorliegen)\b|\b(?:entscheidung|antwort|nachricht)\s+(?:\w+\s+){0,3}?"
+    r"(?:bis|innerhalb|binnen|spatestens|in den|nachste)\b|\brechnen (?:\w+\s+){0,2}?mit\b"
     # French
     r"|\brev(?:enir|iendr\w*|iens|enons) vers\b|\brecontact\w*|\btenir inform\w*|\btiendr\w*"
     r" inform\w*|\bvous (?:informer|informerons|communiquer|communiquerons|enverr\w*|envoie"
-    r"|envoyer|envoyons|ferons|ferai|donnerons|donnerai|recontacte\w*|repondr\w*)\b"
+    r"|envoyer|envoyons|ferons|ferai|donnerons|donnerai|recontacte\w*|repondr\w*|ecri\w*)\b"
     r"|\b(?:ferons|ferai) (?:un )?(?:retour|signe)|\bvous aurez (?:une |notre |des )?"
     r"(?:reponse|nouvelles|retour)|\b(?:reponse|decision) (?:\w+\s+){0,3}(?:d'ici|avant|sous)\b"
     # Spanish
@@ -56,7 +59,9 @@ _PROMISE = (
     r"|confirmare|contactaremos|contacto|contactare|avisaremos|avisare|aviso|haremos saber"
     r"|hare saber|informaremos|informare|informo|enviaremos|enviare|envio|mando|mandare"
     r"|mandaremos|respondere|responderemos|compartire|compartiremos)\b"
-    r"|\b(?:nos|me) pondr(?:emos|e) en contacto\b|\btendr(?:emos|e|as) (?:una |la )?"
+    r"|\b(?:nos|me) pondr(?:emos|e) en contacto\b|\b(?:respuesta|decision|noticias|novedades)"
+    r"\s+(?:\w+\s+){0,3}?(?:antes|en|dentro|el|para|a mas tardar|la proxima)\b"
+    r"|\btendr(?:emos|e|as) (?:una |la )?"
     r"(?:respuesta|decision|noticias)\b|\bdecision (?:final )?se tomara\b"
 )
 
@@ -89,7 +94,7 @@ _RETURN_BEFORE = (
     r"|de vuelta(?: el)?|vuelvo el|volvere el|al|au|to)|-)"
     r"\s*,?\s*(?:the\s+|el\s+|le\s+|den\s+|dem\s+|zum\s+|on\s+)?$"
 )
-_RETURN_AFTER = r"^\s*(?:\w+\s+){0,3}?(?:wieder|zuruck|back|de retour|de vuelta|de regreso)\b"
+_RETURN_AFTER = r"^[\s,.]*(?:\w+\s+){0,3}?(?:wieder|zuruck|back|de retour|de vuelta|de regreso)\b"
 # "I'll reach out to them": a promise to someone else (references, the team).
 _THIRD_PARTY = (
     r"^\s*(?:to|with|bei|a|con)\s+(?:them|him|her|both|each|your references|the references"

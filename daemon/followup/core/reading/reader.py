@@ -25,7 +25,7 @@ def _line_language(original: str, folded: str, default: str) -> Callable[[int], 
         end = folded.find("\n", pos)
         end = len(folded) if end < 0 else end
         lang, margin = language.detect(original[start:end], folded[start:end])
-        return lang if margin >= 3 else default
+        return lang if margin >= 2 else default
 
     return at
 

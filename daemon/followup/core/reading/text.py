@@ -111,6 +111,15 @@ _DISCLAIMER = (
     r"confidential|intended (?:only )?for|disclaimer|environment before printing|vertraulich"
     r"|confidentiel|confidencial|geschaftsfuhrer|amtsgericht|registered (?:office|in)"
 )
+# A paragraph that is only legal or environmental boilerplate.
+_BOILERPLATE = (
+    r"this (?:e-?mail|message|communication)\b[^.]{0,80}\b(?:confidential|intended)"
+    r"|intended (?:solely |only )?for the (?:use|addressee|recipient)|if you (?:are not|have"
+    r" received this)|environment before printing|geschaftsfuhrer|amtsgericht|handelsregister"
+    r"|registered (?:office|in england)|diese (?:e-mail|nachricht) (?:ist|enthalt)|ce (?:message"
+    r"|courriel|e-mail) (?:est|et|peut) |este (?:correo|mensaje) (?:es|y|contiene|puede)"
+    r"|ne pas imprimer|antes de imprimir"
+)
 
 
 @cache
@@ -187,28 +196,47 @@ def _cut_signature(lines: list[str]) -> list[str]:
     for i in reversed(content[1:]):
         if len(content) - content.index(i) > 10:
             break
-        if _re(_CLOSING).match(norm(lines[i])) and _tail_is_signature(lines[i + 1 :]):
+        closing = norm(lines[i]).split(" / ")[0]  # "Kind regards / Viele Grüße"
+        if _re(_CLOSING).match(closing) and _tail_is_signature(lines[i + 1 :]):
             if any(ln.strip() and not _re(_GREETING).match(norm(ln)) for ln in lines[:i]):
                 lines = lines[:i]  # never leave only "Hi Marcus," behind
             break
     return _drop_name_block(lines)
 
 
-def _drop_name_block(lines: list[str]) -> list[str]:
-    """A last paragraph of short lines without sentence punctuation: a name and title."""
-    while lines and not lines[-1].strip():
-        lines = lines[:-1]
+def _last_paragraph(lines: list[str]) -> int:
     start = len(lines)
     while start > 0 and lines[start - 1].strip():
         start -= 1
-    block = lines[start:]
-    if start == 0 or not 1 <= len(block) <= 5:
-        return lines
+    return start
+
+
+def _is_name_block(block: list[str]) -> bool:
+    """Short lines without sentence punctuation: a name, a title, a phone number."""
+    if not 1 <= len(block) <= 5:
+        return False
     for line in block:
         text = line.strip()
-        if len(text) > 60 or text[-1] in ".!?:" or "http" in text or len(text.split()) > 7:
-            return lines
-    return lines[:start]
+        limit = 80 if re.search(r"[|·@]|\+?\d[\d ()-]{6,}", text) else 60
+        if len(text) > limit or text[-1] in ".!?:" or "http" in text or len(text.split()) > 9:
+            return False
+    return True
+
+
+def _drop_name_block(lines: list[str]) -> list[str]:
+    """Trailing paragraphs that are a name and title, or a legal disclaimer."""
+    for _ in range(3):
+        while lines and not lines[-1].strip():
+            lines = lines[:-1]
+        start = _last_paragraph(lines)
+        block = lines[start:]
+        if start == 0:
+            break
+        disclaimer = _re(_BOILERPLATE).search(norm(" ".join(block)))
+        if not (disclaimer or _is_name_block(block)):
+            break
+        lines = lines[:start]
+    return lines
 
 
 def split_body(body: str) -> tuple[str, str]:

@@ -12,7 +12,9 @@ W = r"(?:[\w'-]+\s+)"  # one word and its space, for "{0,3}" gaps
 REJECTION = (
     # en
     rf"\b(?:decided|decision|chosen|opted|elected)\s+{W}{{0,2}}?not\s+to\s+(?:move|proceed"
-    r"|progress|pursue|continue|advance|go|take)\b",
+    r"|progress|pursue|continue|advance|go|take|extend|offer|hire|invite)\b"
+    r"|\bdecided against (?:moving|proceeding|continuing|progressing|hiring)\b"
+    r"|(?:\bnot|n't)\s+(?:be\s+)?(?:inviting|invite) you (?:to|for|back)\b",
     r"(?:\bnot|n't|\bno longer|\bunable to)\s+(?:be\s+)?(?:able\s+to\s+)?(?:moving|move|proceeding"
     r"|proceed|progressing|progress|advancing|advance|continuing|continue)\s+(?:forward\s+"
     r"|ahead\s+|further\s+)?(?:with\s+(?:you|your|the|this)\b|your\b|you\b|at this"
@@ -24,6 +26,9 @@ REJECTION = (
     rf"|one of the other|the other|a more|an internal)\s+{W}{{0,3}}?(?:candidates?"
     r"|applicants?|person|profiles?|finalists?|individual|hire)\b",
     r"\b(?:go|going|went|move|moving|proceed|proceeding) (?:forward )?with someone\b",
+    r"\b(?:proceed|proceeding|move|moving|go|going|continue|continuing|pursue|pursuing)\s+"
+    r"(?:forward\s+|ahead\s+)?(?:with\s+)?(?:an?\s+)?(?:\w+\s+)?(?:candidates?|applicants?"
+    r"|profiles?|people|individuals?)\s+(?:whose|who|with|that)\b",
     r"\b(?:go|going|gone|went|head|heading)\s+(?:in\s+)?(?:a\s+)?(?:different|another) direction\b",
     r"\b(?:decided|chosen|chose|opted|gone|going|go|went|hire|hired|selected|offered)\b[^.!?]{0,40}"
     r"\bsomeone else\b|\b(?:position|role|job|opening)\s+(?:is|has)\s+(?:\w+\s+)?no longer"
@@ -36,7 +41,7 @@ REJECTION = (
     r"|eliminated)\b",
     r"(?:\bnot|n't|\bunable to|\bcannot)\s+(?:be\s+)?(?:able\s+to\s+)?(?:offer you|extend (?:you )?"
     r"an offer|make you an offer|offering you|extending (?:you )?an offer|making (?:you )?an offer)",
-    r"(?:\bnot|n't)\s+(?:been\s+)?(?:selected|shortlisted|chosen)\b|\bunsuccessful\b"
+    r"(?:\bnot|n't)\s+(?:been\s+)?(?:selected|shortlisted|chosen|successful)\b|\bunsuccessful\b"
     r"|\bno longer (?:under consideration|being considered|considering)\b",
     r"(?:\bnot|n't)\s+(?:quite\s+)?(?:the\s+|a\s+)?(?:right|best|good|strong)\s+(?:fit|match)\b",
     # de
@@ -48,9 +53,10 @@ REJECTION = (
     rf"\b(?:stelle|position|vakanz)\s+{W}{{0,3}}?(?:bereits\s+|inzwischen\s+|anderweitig\s+"
     r"|schon\s+)*(?:besetzt|vergeben)\b",
     r"\bgegen (?:sie|ihre (?:bewerbung|kandidatur)) entschieden|\banderweitig (?:zu )?(?:besetzen"
-    r"|vergeben)|\bkeine (?:positive )?(?:zusage|stelle anbieten)|\babsagen mussen\b",
+    r"|vergeben)|\bkeine (?:positive )?(?:zusage|stelle anbieten)|\babsagen mussen\b"
+    r"|\bkein(?:e|en)? (?:angebot|zusage|stellenangebot)\b",
     # fr
-    rf"\bne\s+{W}{{0,4}}?(?:pas|plus)\s+{W}{{0,3}}?(?:donner suite|suite favorable|poursuivre"
+    rf"\bne\s+{W}{{0,4}}?(?:pas|plus)\s+{W}{{0,4}}?(?:donner suite|suite favorable|poursuivre"
     r"|retenir|aller plus loin)",
     r"\b(?:pas|non)\s+(?:ete\s+)?retenue?s?\b",
     rf"\b(?:autre|d'autres)\s+{W}{{0,2}}?(?:candidat\w*|profil\w*|personne)\b[^.!?]{{0,60}}?"
@@ -78,7 +84,8 @@ OFFER = (
     r"(?:a|an|the|our|your)\s+(?:(?:formal|verbal|written|official|conditional|job|contingent"
     r"|final)\s+)*offer\b(?!\s+(?:to|for)\s+(?:another|other|a different|someone))",
     rf"\boffer you (?:the|a|this|our)\s+{W}{{0,4}}?(?:position|role|job|post)\b",
-    r"\boffer of employment\b|\byour (?:job |employment |formal |written |verbal )?offer"
+    r"\b(?:move|moving) forward with an offer\b|\ban offer (?:is )?(?:on its way|coming your way)\b"
+    r"|\boffer of employment\b|\byour (?:job |employment |formal |written |verbal )?offer"
     r"(?: letter)? (?:is (?:ready|attached|here|on its way)|has been (?:sent|issued|approved))",
     rf"\b(?:ihnen|dir)\s+{W}{{0,3}}?(?:die stelle|die position|den job|einen (?:arbeits)?vertrag"
     rf"|ein (?:vertrags|job)?angebot)\s+{W}{{0,5}}?(?:anbieten|machen|unterbreiten|zukommen)",
@@ -114,6 +121,18 @@ NOT_ABOUT = (
     r"\b(?:survey|candidate experience|rate your (?:experience|interview)|how was your"
     r" (?:interview|experience)|umfrage|wie war ihr|enquete|sondage|questionnaire de"
     r" satisfaction|encuesta|cuentanos (?:sobre )?tu experiencia|como fue tu experiencia)\b",
+    r"\b(?:thanks? (?:you )?for your (?:purchase|order)|your receipt|order confirmation"
+    r"|bestellbestatigung|ihr einkauf|confirmation de (?:votre )?commande|votre achat"
+    r"|confirmacion de (?:tu |su )?pedido|tu compra)\b",
+    r"\bfeedback (?:on|about) (?:our|the|your) (?:hiring|interview|recruiting|application)"
+    r" (?:process|experience)\b",
+    rf"\b(?:another|a different|other|a new)\s+{W}?(?:role|position|opening|opportunity|requisition"
+    rf"|vacancy)\s+{W}{{0,4}}?(?:that|which)\s+{W}{{0,3}}?(?:fits?|suits?|match\w*|interest\w*)"
+    r"|\bmight be a (?:better|good|great) fit\b|\bwould you be (?:interested|open) (?:in|to)"
+    rf" {W}{{0,2}}?(?:another|a different|our other|other)\b|\b(?:eine andere|eine weitere) (?:stelle"
+    r"|position|vakanz)\b[^.!?]{0,40}(?:passen|interessant|interessieren)|\bun autre poste\b"
+    r"[^.!?]{0,40}(?:correspond|interess|convien)|\b(?:otra vacante|otro puesto|otra posicion)"
+    r"\b[^.!?]{0,40}(?:interes|encaj)",
     # another client, another requisition, referrals
     r"\b(?:one of my clients|a client of (?:mine|ours)|my client|on behalf of (?:a|my|our)"
     r" client|came across your (?:profile|resume|cv)|know (?:anyone|someone|somebody) (?:who"
@@ -194,6 +213,12 @@ NEXT_STEP_WEAK = (
     r"|\bentrevista (?:final|tecnica)|\bsegunda entrevista|\bagendar\b|\bdisponibilidad\b"
     r"|\bprueba (?:tecnica|de codigo)|\breferencias\b",
     r"^(?:updated )?(?:invitation|einladung|invitacion)\s*:",
+    rf"\binterview\s+{W}{{0,4}}?(?:has been |is |was )?(?:scheduled|confirmed|booked)\b"
+    r"|\b(?:scheduled|confirmed|booked)"
+    r" (?:your|an|the) interview\b|\binterview (?:confirmation|invitation|details|reminder)\b"
+    r"|\b(?:interview|gesprach)\w* (?:ist )?bestatigt\b|\bterminbestatigung\b|\bentretien (?:est )?"
+    r"confirme\b|\bconfirmation d'entretien\b|\bentrevista (?:ha sido |esta )?(?:confirmada"
+    r"|agendada|programada)\b|\bconfirmacion de (?:tu )?entrevista\b",
 )
 # Words that make a next-step noun a mention of the past or of the wait, not a step.
 NOT_A_STEP_CONTEXT = (
@@ -221,6 +246,9 @@ HOLD_UP = (
     r"|\b(?:collecting|gathering|waiting (?:on|for)) (?:\w+\s+)?feedback\b|\bno news yet\b"
     r"|\bfinishing (?:its|our|the) (?:last|final) (?:\w+\s+)?interviews|\bhiring freeze\b"
     r"|\bwaiting (?:to hear|on (?:the|a|our|final)|for (?:the|a|our|final))\b",
+    r"\bnoch kein(?:e|en)? (?:feedback|ruckmeldung|nachricht|neuigkeiten|entscheidung)\b"
+    r"|\bpas encore (?:de|eu de|recu de) (?:retour|nouvelles|reponse)\b|\b(?:aun|todavia) no"
+    r" (?:tengo|tenemos|hay) (?:novedades|noticias|respuesta)\b",
     rf"\bnoch keine (?:endgultige |finale )?entscheidung|\bnoch nicht (?:entschieden"
     r"|abgeschlossen)|\bnoch (?:etwas|ein wenig|ein bisschen|mehr|einige) zeit\b|\b(?:mehr"
     rf"|langer) zeit\b|\bverzog\w*|\bzwischenstand\b|\bstimmen uns {W}{{0,3}}?ab\b|\babstimmung\b"
