@@ -258,3 +258,24 @@ def test_a_bilingual_out_of_office_reads_each_line_in_its_language() -> None:
         automatic=AUTO,
     )
     assert reading.away_until == dt.date(2027, 1, 4)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Estoy de vacaciones. Volveré a la oficina el 4 de enero.", "2027-01-04"),
+        ("Ich bin zurück im Büro am 30. November.", "2026-11-30"),
+        ("I'm away until Friday and will get back to you on Monday.", "2026-11-20"),
+        ("Ich bin in der Zeit vom 21.12. bis 04.01. nicht im Büro.", "2027-01-04"),
+    ],
+)
+def test_return_words_reach_over_a_few_words_but_answering_is_not_returning(
+    body: str, expected: str
+) -> None:
+    reading = read(body, automatic=AUTO)
+    assert reading.away_until == dt.date.fromisoformat(expected)
+
+
+def test_a_next_step_with_a_meeting_date_promises_only_when_they_write() -> None:
+    reading = read("Your onsite is on December 3. I'll send the agenda by Monday.")
+    assert (reading.kind, reading.promised_by) == ("next_step", dt.date(2026, 11, 23))

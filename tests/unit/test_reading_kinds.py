@@ -293,3 +293,16 @@ def test_a_system_generated_next_step_is_still_a_next_step() -> None:
 def test_a_pitch_for_another_opening_is_not_about_the_candidacy() -> None:
     body = "We have another opening that might be a better fit for you: Senior Data Engineer."
     assert read(body).kind is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "¡Gracias, Andrés! Fue un placer. Le paso tus comentarios a Rodrigo.",
+        "Vielen Dank, Herr Kaya! Ich gebe Ihre Nachricht an das Team weiter.",
+        "Merci beaucoup, c'était un plaisir d'échanger avec vous. Je transmets à l'équipe.",
+        "Thanks Priya, I've passed your note along to the hiring manager.",
+    ],
+)
+def test_thanks_and_passing_the_note_on_is_a_courtesy_in_any_language(body: str) -> None:
+    assert read(body, subject="Re: Thank you", replying_to_thank_you=True).kind == "courtesy"

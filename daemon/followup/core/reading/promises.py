@@ -94,6 +94,13 @@ _RETURN_BEFORE = (
     r"|de vuelta(?: el)?|vuelvo el|volvere el|al|au|to)|-)"
     r"\s*,?\s*(?:the\s+|el\s+|le\s+|den\s+|dem\s+|zum\s+|on\s+)?$"
 )
+# "back in the office on", "zurück im Büro am", "de regreso en la oficina el" (not "get
+# back to you on": that is when they answer, not when they return).
+_RETURN_GENERIC = (
+    r"(?<!get )\b(?:back|return\w*|zuruck|wieder|de retour|reviens|regres\w*|vuelv\w*"
+    r"|volver\w*|de vuelta)\b(?!\s+to you)(?:\s+[\w'-]+){0,4}?\s+(?:on|am|le|el|the|ab"
+    r"|a partir del?)\s*$"
+)
 _RETURN_AFTER = r"^[\s,.]*(?:\w+\s+){0,3}?(?:wieder|zuruck|back|de retour|de vuelta|de regreso)\b"
 # "I'll reach out to them": a promise to someone else (references, the team).
 _THIRD_PARTY = (
@@ -127,7 +134,8 @@ def promises(
     found: list[Promise] = []
     for start, end in clauses:
         clause = ntext[start:end]
-        if _re(_DEADLINE).search(clause):
+        cues = list(_re(_PROMISE).finditer(clause))
+        if not cues or _re(_DEADLINE).search(clause):
             continue
         inside = [
             h
@@ -140,7 +148,7 @@ def promises(
             h for h in inside if not _re(_AFTER_DATE).search(ntext[max(0, h.start - 24) : h.start])
         ]
         best: Promise | None = None
-        for cue in _re(_PROMISE).finditer(clause):
+        for cue in cues:
             if _re(_THIRD_PARTY).match(clause[cue.end() :]):
                 continue
             cue_start, cue_end = start + cue.start(), start + cue.end()
@@ -190,7 +198,11 @@ def return_date(ntext: str, hits: list[DateHit], day0: dt.date, away: bool) -> D
             i and hit.start - usable[i - 1].end <= 8
         ):
             continue  # "- " or "to" only joins two dates
-        if _re(_RETURN_BEFORE).search(before) or _re(_RETURN_AFTER).search(after):
+        if (
+            _re(_RETURN_BEFORE).search(before)
+            or _re(_RETURN_GENERIC).search(before)
+            or _re(_RETURN_AFTER).search(after)
+        ):
             cued.append(hit)
     if cued:
         return max(cued, key=lambda h: h.value)

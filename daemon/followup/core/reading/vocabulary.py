@@ -168,8 +168,8 @@ NEXT_STEP_STRONG = (
     r"|time slots?|slots?|references?|documents?|transcripts?|portfolio|work samples?)\b",
     r"\b(?:schedule|book|pick|choose|select)\s+(?:a\s+|an\s+|the\s+|your\s+|some\s+)?"
     rf"{W}?(?:times?|slots?|interviews?|calls?|meetings?|sessions?)\b",
-    rf"\b(?:does|would|will|could) {W}{{0,4}}?(?:work|suit) (?:for you|better)|\bcould we (?:do"
-    r"|move|try|switch)\b|\bwould you be (?:available|free)\b|\bare you (?:available|free)\b"
+    rf"\b(?:does|would|will|could) {W}{{0,4}}?(?:work|suit) (?:for you|better)|\b(?:could|can) (?:we|you)"
+    r" (?:do|move|try|switch|make)\b|\bwould you be (?:available|free)\b|\bare you (?:available|free)\b"
     r"|\bworks? (?:better |best )?for you\b",
     rf"\b(?:please|kindly)\s+{W}{{0,2}}?(?:complete|submit|fill out|upload|schedule|sign up"
     r"|choose|pick|select|book|use the link)",
@@ -201,7 +201,8 @@ NEXT_STEP_WEAK = (
     r"\bnext (?:step|steps|stage|round)\b|\b(?:final|second|third|2nd|3rd|next|technical"
     r"|onsite|on-site|follow-up|in-person|panel|virtual)\s+(?:round|interview|conversation"
     r"|stage|onsite)s?\b|\btake-?home\b|\bassessment\b|\bcoding (?:challenge|exercise|test)\b"
-    r"|\bcase study\b|\breferences\b|\breference check|\bbackground check|\bquestionnaire\b",
+    r"|\bcase study\b|\breferences\b|\breference check|\bbackground check|\bquestionnaire\b"
+    r"|\bon-?site\b",
     r"\bnachste[nrs]? (?:schritt|runde|gesprach|phase|etappe)|\b(?:zweit|dritt|final"
     r"|abschluss|fach)gesprach|\bzweite[ns]? (?:gesprach|runde|interview)|\breferenzen\b"
     r"|\bprobearbeit\w*|\bfallstudie|\b(?:programmier|coding)[- ]?(?:aufgabe|test|challenge)"
@@ -319,7 +320,9 @@ ACKNOWLEDGE = (
     r"(?:on|along)"
     rf"|shar(?:ed|ing) {W}{{0,4}}?with|forward(?:ed|ing)? {W}{{0,4}}?to|reach out to (?:them|both"
     r"|your references)|contact (?:them|both)|weitergeleitet|weitergegeben|erhalten|bekommen"
-    rf"|transmets|transmis|transmettre|bien recu|compart\w+|recibid\w+|reenvi\w+)\b",
+    rf"|transmets|transmis|transmettre|bien recu|compart\w+|recibid\w+|reenvi\w+)\b"
+    r"|\b(?:gebe|leite|reiche)\b[^.!?]{0,40}\bweiter\b|\b(?:le |les )?paso (?:tus|sus|tu|su)"
+    r" (?:comentarios|mensaje|nota)\b|\btraslad\w+",
 )
 IN_TOUCH = (
     r"\b(?:be|stay|keep) in touch\b|\bkeep you (?:posted|updated|informed)\b|\bquedamos en"
