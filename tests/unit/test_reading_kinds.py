@@ -306,3 +306,17 @@ def test_a_pitch_for_another_opening_is_not_about_the_candidacy() -> None:
 )
 def test_thanks_and_passing_the_note_on_is_a_courtesy_in_any_language(body: str) -> None:
     assert read(body, subject="Re: Thank you", replying_to_thank_you=True).kind == "courtesy"
+
+
+@pytest.mark.parametrize(
+    "subject", ["Special offer: 20% off all tents", "Black-Friday-Sonderangebot", "Oferta especial"]
+)
+def test_a_shop_offer_is_marketing_not_a_job_offer(subject: str) -> None:
+    assert read("Hi Priya,\n\nSee what's new inside.", subject=subject).kind is None
+
+
+def test_a_person_answering_in_an_out_of_office_thread_is_no_auto_reply() -> None:
+    reading = read(
+        "Thanks, I'm back now. Yes, the role is still open.", subject="Re: Out of office"
+    )
+    assert reading.kind == "reply"

@@ -37,7 +37,8 @@ class View(NamedTuple):
     subject: str
     nsubject: str
     reply_subject: bool
-    unquoted: str  # folded body without quotes but with its footer (marketing lives there)
+    unquoted: str  # the body without quotes but with its footer (marketing lives there)
+    nunquoted: str
     clauses: tuple[tuple[int, int], ...]
     promises: tuple[Promise, ...]
     automatic: str | None
@@ -59,8 +60,10 @@ def quote(text: str, start: int, end: int) -> str:
 
 def _said(view: View, m: re.Match[str], in_subject: bool = False) -> str:
     """The matched phrase in the sender's own spelling, widened to whole words."""
-    source = view.subject if in_subject else view.text
-    start, end = m.start(), m.end()
+    return _span(view.subject if in_subject else view.text, m.start(), m.end())
+
+
+def _span(source: str, start: int, end: int) -> str:
     while start > 0 and source[start - 1].isalnum():
         start -= 1
     while end < len(source) and (source[end].isalnum() or source[end] in "'’"):
@@ -146,9 +149,8 @@ def _delay(view: View) -> Decision | None:
     if dated is not None:
         cue_words = view.ntext[dated.cue[0] : dated.cue[1]]
         if hold or not find(v.ANSWER, view.ntext) or not find(_ONLY_SENDING, cue_words):
-            cue = hold or re.search(re.escape(view.ntext[dated.cue[0] : dated.cue[1]]), view.ntext)
-            said = _said(view, cue) if cue else ""
-            return Decision("delay", f"delay: {said}".rstrip(), dated)
+            said = _said(view, hold) if hold else _span(view.text, *dated.cue)
+            return Decision("delay", f"delay: {said}", dated)
     if hold:
         return Decision("delay", f"delay: {_said(view, hold)}")
     weak = find(v.HOLD_UP_WEAK, view.ntext)
@@ -162,7 +164,9 @@ def decide(view: View) -> Decision:
     auto = _automatic(view)
     if auto is not None:
         return auto
-    if view.automatic is None and (m := find(v.OUT_OF_OFFICE_SUBJECT, view.nsubject)):
+    if not (view.automatic or view.reply_subject) and (
+        m := find(v.OUT_OF_OFFICE_SUBJECT, view.nsubject)
+    ):
         return Decision("auto_reply", f"auto_reply: subject {_said(view, m, True)}")
     if view.reply_subject and (m := find(v.FEEDBACK_GIVEN, view.ntext)):
         return Decision("reply", f"reply: feedback after the decision ({_said(view, m)})")
@@ -181,8 +185,10 @@ def decide(view: View) -> Decision:
         return Decision("next_step", f"next_step: calendar invitation (METHOD:REQUEST){what}",
                         promised_by(list(view.promises)))  # fmt: skip
     step = find(v.NEXT_STEP_STRONG, view.ntext)
-    if step is None and (m := find(v.MARKETING, view.unquoted)):
-        return Decision(None, f"not about the candidacy: {_said_any(m, view.unquoted)}")
+    if step is None and (m := find(v.MARKETING, view.nunquoted)):
+        return Decision(None, f"not about the candidacy: {_span(view.unquoted, *m.span())}")
+    if step is None and not view.reply_subject and (m := find(v.MARKETING, view.nsubject)):
+        return Decision(None, f"not about the candidacy: subject {_said(view, m, True)}")
     if step is None and (m := find(v.APPLICATION_RECEIPT, view.ntext)):
         return Decision(None, f"not about the candidacy: an application receipt ({_said(view, m)})")
     step = step or _next_step(view)
@@ -203,7 +209,3 @@ def decide(view: View) -> Decision:
     first = next((quote(view.text, s, e) for s, e in view.clauses if not _soft(view, s, e)), "")
     said = f' ("{first}")' if first else ""
     return Decision("reply", f"reply: a person's answer with no decision, step or promise{said}")
-
-
-def _said_any(m: re.Match[str], folded: str) -> str:
-    return f'"{quote(folded, m.start(), m.end())}"'

@@ -104,9 +104,10 @@ OFFER = (
     rf"|enviarte|te enviamos|adjunto|adjuntamos|te hacemos|hacerte)\s+{W}{{0,2}}?oferta\b",
 )
 OFFER_SUBJECT = (
-    r"^(?:[\w'-]+\s+){0,4}?(?:your |job )?offer\b(?!\s+(?:to|for)\s+(?:interview|a\b))"
-    r"|\boffer (?:letter|from)\b|\byour offer\b|\bangebot\b|\bproposition d'embauche"
-    r"|\boffre d'embauche|\boferta\b",
+    r"^(?:your |job |an? )?offer\b(?!\s+(?:to|for)\b)|\boffer (?:letter|from|of employment|details)\b"
+    r"|\byour (?:job )?offer\b|^(?:ihr )?(?:vertrags|job|arbeits)?angebot\b|\bihr angebot\b"
+    r"|\b(?:vertrags|job)angebot\b|\bproposition (?:d'embauche|de contrat)\b|\boffre d'embauche"
+    r"\b|\bvotre offre\b|\boferta (?:de trabajo|laboral|de empleo)\b|\btu oferta\b|\bcarta oferta\b",
 )
 OFFER_WORD = (r"\boffer\b|\bangebot\b|\bvertrag\b|\bproposition\b|\boffre\b|\boferta\b",)
 
@@ -147,6 +148,9 @@ MARKETING = (
     r"|recommended jobs|unsubscribe|view (?:this email )?in (?:your )?browser|manage (?:your )?"
     r"(?:email )?preferences|newsletter|abmelden|se desabonner|darse de baja"
     r"|cancelar suscripcion)\b",
+    r"\b\d{1,2} ?% (?:off|rabatt|de reduction|de descuento)\b|\b(?:shop now|free shipping"
+    r"|promo code|jetzt (?:kaufen|shoppen)|gutschein\w*|soldes|envio gratis|codigo de descuento"
+    r"|special offer|sonderangebot|oferta especial|offre speciale)\b",
 )
 APPLICATION_RECEIPT = (
     r"\b(?:thank you for applying|thanks for applying|(?:we have|we've) received your"
