@@ -320,3 +320,39 @@ def test_a_person_answering_in_an_out_of_office_thread_is_no_auto_reply() -> Non
         "Thanks, I'm back now. Yes, the role is still open.", subject="Re: Out of office"
     )
     assert reading.kind == "reply"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (
+            "Hi Priya, thank you, that's very kind! I've shared your note with the panel.",
+            "courtesy",
+        ),
+        ("Many thanks for your kind words. I'll make sure the team sees them.", "courtesy"),
+        ("Dear Priya, thank you for your message. We appreciate your interest.", "courtesy"),
+        ("Thanks, Priya. Noted!", "courtesy"),
+        ("Hi Priya, sure thing: the team is 8 engineers, mostly Go.", "reply"),
+        ("Great question. We're fully remote but meet quarterly in Berlin.", "reply"),
+        ("Attached is the benefits summary you requested.", "reply"),
+        ("Thanks for reaching out. I've moved to a new company, please contact Dana.", "reply"),
+    ],
+)
+def test_answers_to_the_thank_you_note_are_courtesies_only_when_they_say_nothing(
+    body: str, kind: str
+) -> None:
+    reading = read(body, subject="Re: Thank you", replying_to_thank_you=True)
+    assert reading.kind == kind, reading.reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We're running a bit behind schedule, sorry!",
+        "It's taking a little longer than planned.",
+        "Our hiring manager is travelling, so expect a delay of about a week.",
+        "The decision has been pushed to next week.",
+    ],
+)
+def test_word_of_a_hold_up_is_a_delay(body: str) -> None:
+    assert read(body).kind == "delay"

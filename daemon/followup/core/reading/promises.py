@@ -37,7 +37,7 @@ _PROMISE = (
     r"|\byou(?:'ll| will| should| can expect to| may| can| would)\s+(?:\w+\s+){0,2}?"
     r"(?:hear|receive|get|have (?:an? |the |our |some )?(?:answer|update|decision|news"
     r"|feedback|response))\b"
-    r"|\b(?:decision|answer|update|news|feedback|response|outcome)\s+(?:\w+\s+){0,3}?"
+    r"|\b(?:decision|answer|update|news|feedback|response|outcome)\s+(?:\w+\s+){0,4}?"
     r"(?:by|within|no later than|before|early|next|on|this|tomorrow|in|until)\b"
     r"|\b(?:will|should) be (?:sent|shared|made|communicated|finali[sz]ed|ready|available)\b"
     # German

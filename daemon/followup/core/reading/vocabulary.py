@@ -247,7 +247,9 @@ HOLD_UP = (
     r"|discussing|speaking|finishing|going through)\b",
     r"\b(?:need|needs|needed|take|taking|takes|require|requires)\s+(?:a\s+(?:bit|little)\s+"
     r"|some\s+)?(?:more|longer|extra|additional)\s+time\b|\btaking (?:a (?:bit|little) )?longer",
-    r"\b(?:slipped|delayed|pushed (?:back|out)|on hold|postponed|behind schedule)\b"
+    r"\b(?:slipped|delayed|pushed (?:back|out|to)|moved (?:back|to (?:next|later|the following))"
+    r"|on hold|postponed|behind schedule)\b"
+    r"|\bexpect (?:a|some) delay\b|\ba (?:short |slight |small )?delay\b"
     r"|\b(?:collecting|gathering|waiting (?:on|for)) (?:\w+\s+)?feedback\b|\bno news yet\b"
     r"|\bfinishing (?:its|our|the) (?:last|final) (?:\w+\s+)?interviews|\bhiring freeze\b"
     r"|\bwaiting (?:to hear|on (?:the|a|our|final)|for (?:the|a|our|final))\b",
@@ -325,7 +327,8 @@ ACKNOWLEDGE = (
     rf"|shar(?:ed|ing) {W}{{0,4}}?with|forward(?:ed|ing)? {W}{{0,4}}?to|reach out to (?:them|both"
     r"|your references)|contact (?:them|both)|weitergeleitet|weitergegeben|erhalten|bekommen"
     rf"|transmets|transmis|transmettre|bien recu|compart\w+|recibid\w+|reenvi\w+)\b"
-    r"|\b(?:gebe|leite|reiche)\b[^.!?]{0,40}\bweiter\b|\b(?:le |les )?paso (?:tus|sus|tu|su)"
+    r"|\bmake sure (?:the team|everyone|they|the panel|the hiring manager|it)\b|\blet (?:the team"
+    r"|him|her|them|everyone) know\b|\b(?:gebe|leite|reiche)\b[^.!?]{0,40}\bweiter\b|\b(?:le |les )?paso (?:tus|sus|tu|su)"
     r" (?:comentarios|mensaje|nota)\b|\btraslad\w+",
 )
 IN_TOUCH = (
@@ -334,7 +337,8 @@ IN_TOUCH = (
 )
 PLEASANTRY = (
     r"\benjoy|\bglad\b|\bpleasure\b|\bgreat\b|\bnice\b|\blovely\b|\bwonderful\b|\bimpress"
-    r"|\bexactly the kind|\bfun\b|\bthoughtful|\bkind (?:words|note)|\blikewise|\byou're welcome"
+    r"|\bexactly the kind|\bfun\b|\bthoughtful|\bkind (?:words|note)|\b(?:very|so|how|that's|most)"
+    r" kind\b|\bsehr nett\b|\b(?:tres )?(?:gentil|aimable)\b|\bmuy amable\b|\blikewise|\byou're welcome"
     r"|\bno problem|\bgefallen|\bgefreut|\bfreue?n?\b|\bschon\b|\bgern(?:e)? geschehen"
     r"|\bapprecie|\bplaisir|\bravi|\benchante|\bgusto\b|\bencant|\bgenial|\bexcelente"
     r"|\bde nada|\bplacer\b|\bcongrat|\bgood luck|\bbest of luck|\bhave a (?:great|good|nice)|\bbonne"
