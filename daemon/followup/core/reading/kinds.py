@@ -64,8 +64,16 @@ def _said(view: View, m: re.Match[str], in_subject: bool = False) -> str:
 
 
 def _span(source: str, start: int, end: int) -> str:
+    """``source[start:end]`` widened to whole words and on to the end of its phrase (a
+    comma or the sentence's end, at most 40 characters more), quoted."""
     while start > 0 and source[start - 1].isalnum():
         start -= 1
+    tail = source[end : end + 40]
+    stop = re.search(r"[,.;:!?\n]", tail)
+    if stop:
+        end += stop.start()
+    elif len(tail) == 40 and " " in tail:
+        end += tail.rindex(" ")  # a long sentence: stop at a word
     while end < len(source) and (source[end].isalnum() or source[end] in "'’"):
         end += 1
     return f'"{quote(source, start, end)}"'
