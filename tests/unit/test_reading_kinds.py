@@ -356,3 +356,34 @@ def test_answers_to_the_thank_you_note_are_courtesies_only_when_they_say_nothing
 )
 def test_word_of_a_hold_up_is_a_delay(body: str) -> None:
     assert read(body).kind == "delay"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Nous ne donnerons pas suite à votre candidature.",
+        "Wir haben uns gegen eine weitere Zusammenarbeit entschieden.",
+        "Sie kommen leider nicht in die nächste Runde.",
+        "Unfortunately you won't be moving on to the next round.",
+        "Malheureusement, vous ne passez pas à l'étape suivante.",
+        "Lamentablemente no pasarás a la siguiente etapa.",
+    ],
+)
+def test_not_reaching_the_next_round_is_a_rejection_not_a_next_step(body: str) -> None:
+    assert read(body).kind == "rejection"
+
+
+def test_deciding_against_a_meeting_time_is_no_rejection() -> None:
+    reading = read("Wir haben uns gegen einen Termin am Montag entschieden, ginge Dienstag?")
+    assert reading.kind == "next_step"
+
+
+def test_every_word_family_compiles_and_kept_its_repetition_counts() -> None:
+    import re
+
+    from followup.core.reading import vocabulary
+
+    families = [f for f in vars(vocabulary).values() if isinstance(f, tuple)]
+    for pattern in (p for family in families for p in family):
+        re.compile(pattern)
+        assert not re.search(r"\(\d+, ?\d+\)", pattern), pattern  # an f-string ate "{0,40}"

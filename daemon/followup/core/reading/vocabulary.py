@@ -17,7 +17,7 @@ REJECTION = (
     r"|(?:\bnot|n't)\s+(?:be\s+)?(?:inviting|invite) you (?:to|for|back)\b",
     r"(?:\bnot|n't|\bno longer|\bunable to)\s+(?:be\s+)?(?:able\s+to\s+)?(?:moving|move|proceeding"
     r"|proceed|progressing|progress|advancing|advance|continuing|continue)\s+(?:forward\s+"
-    r"|ahead\s+|further\s+)?(?:with\s+(?:you|your|the|this)\b|your\b|you\b|at this"
+    r"|ahead\s+|further\s+|on\s+)?(?:with\s+(?:you|your|the|this)\b|your\b|you\b|at this"
     r"|in the process|to the next)",
     rf"\b(?:move|moving|proceed|proceeding|go|going|continue|continuing|select|selected|chose"
     r"|chosen|choose|decided on|offer(?:ed|ing)? (?:the|this) (?:role|position|job) to|hire"
@@ -52,10 +52,14 @@ REJECTION = (
     r"\b(?:eine )?absage\b(?! (?:des|der|unseres|ihres) (?:termin|gesprach))",
     rf"\b(?:stelle|position|vakanz)\s+{W}{{0,3}}?(?:bereits\s+|inzwischen\s+|anderweitig\s+"
     r"|schon\s+)*(?:besetzt|vergeben)\b",
-    r"\bgegen (?:sie|ihre (?:bewerbung|kandidatur)) entschieden|\banderweitig (?:zu )?(?:besetzen"
+    r"\bgegen (?:sie|ihre (?:bewerbung|kandidatur)|eine (?:weitere )?zusammenarbeit|eine"
+    r" einstellung)\b[^.!?]{0,20}\bentschieden\b|\bnicht (?:in|fur) die nachste (?:runde|phase)\b|\banderweitig (?:zu )?(?:besetzen"
     r"|vergeben)|\bkeine (?:positive )?(?:zusage|stelle anbieten)|\babsagen mussen\b"
     r"|\bkein(?:e|en)? (?:angebot|zusage|stellenangebot)\b",
     # fr
+    r"\bpas\s+(?:pu\s+|pouvoir\s+)?(?:donner\s+)?(?:une\s+)?suite\b|\bne pass\w* pas a"
+    r" (?:l'etape suivante|la prochaine etape|l'etape d'apres)|\bno pasar\w* a la (?:siguiente"
+    r"|proxima) (?:etapa|fase|ronda)",
     rf"\bne\s+{W}{{0,4}}?(?:pas|plus)\s+{W}{{0,4}}?(?:donner suite|suite favorable|poursuivre"
     r"|retenir|aller plus loin)",
     r"\b(?:pas|non)\s+(?:ete\s+)?retenue?s?\b",
@@ -185,7 +189,8 @@ NEXT_STEP_STRONG = (
     r"|vorschlagen)\b|\bals nachste[nrs]? schritt|\bder nachste schritt (?:ist|ware|wird)",
     rf"\b(?:senden|schicken|nennen|mitteilen|geben) sie (?:mir |uns )?{W}{{0,4}}?(?:termine"
     r"|terminvorschlage|verfugbarkeit|referenzen|unterlagen|zeiten)|\bpasst (?:ihnen|es ihnen"
-    rf"|dir)\b|\bwurde (?:ihnen|dir) {W}{{0,3}}?passen|\bginge (?:auch|es)\b|\bhatten sie"
+    rf"|dir)\b|\bwurde (?:ihnen|dir) {W}{{0,3}}?passen|\bginge\b[^.!?]{{0,40}}\?"
+    rf"|\bware\b[^.!?]{{0,40}}\bmoglich\b\s*\?|\bhatten sie"
     rf" {W}{{0,3}}?zeit|\bwie ware es mit\b",
     # fr
     r"\bvous inviter\b|\binvitation (?:a|pour)\b|\bprochaine etape (?:est|sera|serait|consiste)"
@@ -210,13 +215,15 @@ NEXT_STEP_WEAK = (
     r"\bnachste[nrs]? (?:schritt|runde|gesprach|phase|etappe)|\b(?:zweit|dritt|final"
     r"|abschluss|fach)gesprach|\bzweite[ns]? (?:gesprach|runde|interview)|\breferenzen\b"
     r"|\bprobearbeit\w*|\bfallstudie|\b(?:programmier|coding)[- ]?(?:aufgabe|test|challenge)"
-    r"|\bfragebogen\b",
+    r"|\bfragebogen\b|\btermin(?:vorschlag\w*|e)? (?:vereinbaren|auswahlen|wahlen|buchen)\b"
+    r"|\bterminvorschlag\w*",
     r"\bprochaine etape\b|\betape suivante\b|\b(?:second|deuxieme|troisieme|dernier|final|2e)"
     r"\s+(?:entretien|tour|echange)|\bentretien (?:final|technique)|\bcreneaux?\b"
     r"|\bdisponibilites?\b|\betude de cas|\bcas pratique|\btest technique|\breferences\b",
     r"\bsiguiente (?:paso|etapa|fase|ronda)|\bproxim[oa] (?:paso|etapa|fase|entrevista|ronda)"
     r"|\bentrevista (?:final|tecnica)|\bsegunda entrevista|\bagendar\b|\bdisponibilidad\b"
-    r"|\bprueba (?:tecnica|de codigo)|\breferencias\b",
+    r"|\bprueba (?:tecnica|de codigo)|\breferencias\b|\b(?:elige|elegir|reserva|reservar)"
+    r" (?:un|tu) horario\b",
     r"^(?:updated )?(?:invitation|einladung|invitacion)\s*:",
     rf"\binterview\s+{W}{{0,4}}?(?:has been |is |was )?(?:scheduled|confirmed|booked)\b"
     r"|\b(?:scheduled|confirmed|booked)"
