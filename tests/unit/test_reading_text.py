@@ -171,3 +171,10 @@ def test_a_trailing_legal_disclaimer_is_cut_but_a_sentence_about_confidentiality
 
 def test_a_bilingual_sign_off_is_cut() -> None:
     assert own_text(f"{REPLY}\n\nKind regards / Viele Grüße\nDana Lee") == REPLY
+
+
+def test_an_outlook_header_run_into_one_line_is_still_a_quote() -> None:
+    header = (
+        "From: Priya Raman <priya@example.org> Sent: Monday, November 16, 2026 9:12 AM To: Dana"
+    )
+    assert own_text(f"{REPLY}\n\n{header}\n\n{QUOTED}") == REPLY

@@ -85,6 +85,7 @@ _HEADER_OTHER = (
     r"^\s*\*?(?:sent|date|gesendet|datum|envoye|enviado|enviado el|fecha|inviato|to|an|a|para"
     r"|cc|subject|betreff|objet|asunto|oggetto)\s*\*?\s*:"
 )
+_HEADER_INLINE = r"\s(?:sent|gesendet|envoye|enviado(?: el)?|date|datum|fecha)\s*\*?\s*:\s*\S"
 _SIGNATURE_DELIMITER = r"^(?:--|-- |__)\s*$"
 _MOBILE = (
     r"^\s*(?:sent from my|von meinem .{0,30} gesendet|envoye de mon|enviado desde mi"
@@ -143,6 +144,8 @@ def _quote_start(folded: list[str], i: int) -> bool:
     line = folded[i]
     if _re(_SEPARATOR).match(line) or _outlook_block(folded, i):
         return True
+    if _re(_HEADER_FROM).match(line) and _re(_HEADER_INLINE).search(line):
+        return True  # the whole header block run into one line by an HTML conversion
     if re.match(r"^\s*_{8,}\s*$", line):  # Outlook's rule above its header block
         nxt = next((j for j in range(i + 1, min(i + 4, len(folded))) if folded[j].strip()), None)
         return nxt is not None and _outlook_block(folded, nxt)
