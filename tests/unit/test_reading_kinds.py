@@ -381,9 +381,9 @@ def test_deciding_against_a_meeting_time_is_no_rejection() -> None:
 def test_every_word_family_compiles_and_kept_its_repetition_counts() -> None:
     import re
 
-    from followup.core.reading import vocabulary
+    from followup.core.reading import talk, vocabulary
 
-    families = [f for f in vars(vocabulary).values() if isinstance(f, tuple)]
+    families = [f for m in (vocabulary, talk) for f in vars(m).values() if isinstance(f, tuple)]
     for pattern in (p for family in families for p in family):
         re.compile(pattern)
         assert not re.search(r"\(\d+, ?\d+\)", pattern), pattern  # an f-string ate "{0,40}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from followup.core.reading import own_text
-from followup.core.reading.text import norm, relayed_words, sentences, split_subject
+from followup.core.reading.relay import relayed_words
+from followup.core.reading.text import norm, sentences, split_subject
 
 REPLY = "Thanks, we are still deciding."
 QUOTED = "Could you let me know by Friday?"

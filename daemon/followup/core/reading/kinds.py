@@ -12,6 +12,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
+from followup.core.reading import talk as t
 from followup.core.reading import vocabulary as v
 from followup.core.reading.model import Invite, Kind
 from followup.core.reading.promises import Promise, promised_by
@@ -115,7 +116,7 @@ def _automatic(view: View) -> Decision | None:
     return Decision("auto_reply", f"auto_reply: automatic mail ({what})")
 
 
-_SOFT = (v.THANKS, v.ACKNOWLEDGE, v.IN_TOUCH, v.PLEASANTRY, v.GREETING)
+_SOFT = (t.THANKS, t.ACKNOWLEDGE, t.IN_TOUCH, t.PLEASANTRY, t.GREETING)
 
 
 def _soft(view: View, start: int, end: int) -> bool:
@@ -132,10 +133,10 @@ def _soft(view: View, start: int, end: int) -> bool:
 
 
 def _courtesy(view: View) -> Decision | None:
-    if find(v.ANSWER, view.ntext):
+    if find(t.ANSWER, view.ntext):
         return None
-    phrase = find(v.THANKS, view.ntext) or find(v.ACKNOWLEDGE, view.ntext)
-    phrase = phrase or find(v.IN_TOUCH, view.ntext)
+    phrase = find(t.THANKS, view.ntext) or find(t.ACKNOWLEDGE, view.ntext)
+    phrase = phrase or find(t.IN_TOUCH, view.ntext)
     if any(not _soft(view, *c) for c in view.clauses):
         return None
     if phrase:
@@ -156,13 +157,13 @@ def _delay(view: View) -> Decision | None:
     hold = find(v.HOLD_UP, view.ntext)
     if dated is not None:
         cue_words = view.ntext[dated.cue[0] : dated.cue[1]]
-        if hold or not find(v.ANSWER, view.ntext) or not find(_ONLY_SENDING, cue_words):
+        if hold or not find(t.ANSWER, view.ntext) or not find(_ONLY_SENDING, cue_words):
             said = _said(view, hold) if hold else _span(view.text, *dated.cue)
             return Decision("delay", f"delay: {said}", dated)
     if hold:
         return Decision("delay", f"delay: {_said(view, hold)}")
     weak = find(v.HOLD_UP_WEAK, view.ntext)
-    if weak and view.promises and not find(v.ANSWER, view.ntext):
+    if weak and view.promises and not find(t.ANSWER, view.ntext):
         return Decision("delay", f"delay: {_said(view, weak)}")
     return None
 
@@ -173,10 +174,10 @@ def decide(view: View) -> Decision:
     if auto is not None:
         return auto
     if not (view.automatic or view.reply_subject) and (
-        m := find(v.OUT_OF_OFFICE_SUBJECT, view.nsubject)
+        m := find(t.OUT_OF_OFFICE_SUBJECT, view.nsubject)
     ):
         return Decision("auto_reply", f"auto_reply: subject {_said(view, m, True)}")
-    if view.reply_subject and (m := find(v.FEEDBACK_GIVEN, view.ntext)):
+    if view.reply_subject and (m := find(t.FEEDBACK_GIVEN, view.ntext)):
         return Decision("reply", f"reply: feedback after the decision ({_said(view, m)})")
     if m := find(v.REJECTION, view.ntext):
         return Decision("rejection", f"rejection: {_said(view, m)}")
@@ -204,7 +205,7 @@ def decide(view: View) -> Decision:
         return Decision(
             "next_step", f"next_step: {_said(view, step)}", promised_by(list(view.promises))
         )
-    if (m := find(v.OUT_OF_OFFICE, view.ntext)) and m.start() < 300 and len(view.ntext) < 800:
+    if (m := find(t.OUT_OF_OFFICE, view.ntext)) and m.start() < 300 and len(view.ntext) < 800:
         return Decision("auto_reply", f"auto_reply: {_said(view, m)}")  # a short notice of absence
     delay = _delay(view)
     if delay is not None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from followup.core.reading import kinds, language, promises, text, vocabulary
+from followup.core.reading import kinds, language, promises, relay, talk, text
 from followup.core.reading.calendar_part import parse_invite
 from followup.core.reading.dates import Context, DateHit, find_dates
 from followup.core.reading.model import Reading
@@ -48,7 +48,7 @@ def read_message(
     """What one message says: its kind, the date it promises an answer by, the date its
     sender is back, and why (see the package docstring)."""
     core_subject, reply_subject = text.split_subject(subject)
-    relayed = text.relayed_words(subject, body)
+    relayed = relay.relayed_words(subject, body)
     own, unquoted = text.split_body(body)
     if relayed is not None:
         own = relayed
@@ -91,7 +91,7 @@ def read_message(
         reason += "; no date named"
     bounced = automatic is not None and re.search(_NOT_AWAY, automatic, re.I) is not None
     if decision.kind == "auto_reply" and day0 is not None and not bounced:
-        away_text = kinds.find(vocabulary.OUT_OF_OFFICE, folded) is not None
+        away_text = kinds.find(talk.OUT_OF_OFFICE, folded) is not None
         back = promises.return_date(folded, hits, day0, away_text or automatic is not None)
         if back is not None:
             away = back.value

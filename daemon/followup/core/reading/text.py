@@ -124,7 +124,8 @@ _BOILERPLATE = (
 
 
 @cache
-def _re(pattern: str) -> re.Pattern[str]:
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled once, case-insensitive (the rules compile on first use)."""
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -134,17 +135,17 @@ def _is_quote_line(line: str) -> bool:
 
 def _outlook_block(folded: list[str], i: int) -> bool:
     """A "From: … / Sent: …" (Von:/Gesendet:, De :/Envoyé :) header of quoted mail."""
-    if not _re(_HEADER_FROM).match(folded[i]):
+    if not compiled(_HEADER_FROM).match(folded[i]):
         return False
     following = [ln for ln in folded[i + 1 : i + 6] if ln.strip()][:4]
-    return any(_re(_HEADER_OTHER).match(ln) for ln in following)
+    return any(compiled(_HEADER_OTHER).match(ln) for ln in following)
 
 
 def _quote_start(folded: list[str], i: int) -> bool:
     line = folded[i]
-    if _re(_SEPARATOR).match(line) or _outlook_block(folded, i):
+    if compiled(_SEPARATOR).match(line) or _outlook_block(folded, i):
         return True
-    if _re(_HEADER_FROM).match(line) and _re(_HEADER_INLINE).search(line):
+    if compiled(_HEADER_FROM).match(line) and compiled(_HEADER_INLINE).search(line):
         return True  # the whole header block run into one line by an HTML conversion
     if re.match(r"^\s*_{8,}\s*$", line):  # Outlook's rule above its header block
         nxt = next((j for j in range(i + 1, min(i + 4, len(folded))) if folded[j].strip()), None)
@@ -154,11 +155,11 @@ def _quote_start(folded: list[str], i: int) -> bool:
 
 def _attribution(folded: list[str], i: int) -> int:
     """How many lines an "On … wrote:" attribution at ``i`` spans (0: none)."""
-    if _re(_ATTRIBUTION).match(folded[i]):
+    if compiled(_ATTRIBUTION).match(folded[i]):
         return 1
     if i + 1 < len(folded) and re.match(r"^\s*(?:on|am|le|el)\s", folded[i]):
         joined = folded[i].rstrip() + " " + folded[i + 1].strip()
-        if len(joined) < 320 and _re(_ATTRIBUTION).match(joined):
+        if len(joined) < 320 and compiled(_ATTRIBUTION).match(joined):
             return 2
     return 0
 
@@ -187,12 +188,14 @@ def _tail_is_signature(tail: list[str]) -> bool:
     filled = [ln for ln in tail if ln.strip()]
     if len(filled) > 9:
         return False
-    return all(not (len(line) > 90 and not _re(_DISCLAIMER).search(norm(line))) for line in filled)
+    return all(
+        not (len(line) > 90 and not compiled(_DISCLAIMER).search(norm(line))) for line in filled
+    )
 
 
 def _cut_signature(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
-        if i and (re.match(_SIGNATURE_DELIMITER, line) or _re(_MOBILE).match(norm(line))):
+        if i and (re.match(_SIGNATURE_DELIMITER, line) or compiled(_MOBILE).match(norm(line))):
             lines = lines[:i]
             break
     content = [i for i, ln in enumerate(lines) if ln.strip()]
@@ -200,8 +203,8 @@ def _cut_signature(lines: list[str]) -> list[str]:
         if len(content) - content.index(i) > 10:
             break
         closing = norm(lines[i]).split(" / ")[0]  # "Kind regards / Viele Grüße"
-        if _re(_CLOSING).match(closing) and _tail_is_signature(lines[i + 1 :]):
-            if any(ln.strip() and not _re(_GREETING).match(norm(ln)) for ln in lines[:i]):
+        if compiled(_CLOSING).match(closing) and _tail_is_signature(lines[i + 1 :]):
+            if any(ln.strip() and not compiled(_GREETING).match(norm(ln)) for ln in lines[:i]):
                 lines = lines[:i]  # never leave only "Hi Marcus," behind
             break
     return _drop_name_block(lines)
@@ -235,7 +238,7 @@ def _drop_name_block(lines: list[str]) -> list[str]:
         block = lines[start:]
         if start == 0:
             break
-        disclaimer = _re(_BOILERPLATE).search(norm(" ".join(block)))
+        disclaimer = compiled(_BOILERPLATE).search(norm(" ".join(block)))
         if not (disclaimer or _is_name_block(block)):
             break
         lines = lines[:start]
@@ -253,50 +256,6 @@ def own_text(body: str) -> str:
     """The message's own words: quoted earlier mail, forwarded headers and the signature
     removed (see the package docstring for the styles recognised)."""
     return split_body(body)[0]
-
-
-# --- relays ----------------------------------------------------------------------------
-
-_GROUP_FOOTER = (
-    r"you received this message because you are subscribed to the google groups"
-    r"|sie erhalten diese nachricht, weil sie .{0,40}google groups"
-    r"|vous recevez ce message,? car vous etes abonne"
-    r"|recibiste este mensaje porque estas suscrito"
-)
-_NOTIFICATION = (
-    r"^.{0,80}\b(?:just messaged you|sent you a (?:new )?message|has sent you a message"
-    r"|new message from|hat ihnen (?:eine|eine neue) nachricht (?:gesendet|geschickt)"
-    r"|vous a envoye un (?:nouveau )?message|te ha enviado un (?:nuevo )?mensaje"
-    r"|te envio un mensaje)\b.{0,80}$"
-)
-_CHROME = (
-    r"^\s*(?:view (?:message|conversation|profile)|reply|reply to|see (?:all|the) messages?"
-    r"|unsubscribe|you are receiving|this (?:e-?mail|message) was (?:intended|sent)"
-    r"|nachricht anzeigen|antworten|voir le message|repondre|ver (?:el )?mensaje|responder"
-    r"|©|\(c\))"
-)
-
-
-def relayed_words(subject: str, body: str) -> str | None:
-    """The words of the person a relay (a Google Group, a LinkedIn message notice) passes
-    on, or None when ``body`` is no such relay."""
-    folded = norm(body)
-    if _re(_GROUP_FOOTER).search(folded):
-        cut = _re(_GROUP_FOOTER).search(folded)
-        return own_text(body[: cut.start()] if cut else body)
-    lines = body.replace("\r\n", "\n").split("\n")
-    notice = next((i for i, ln in enumerate(lines) if _re(_NOTIFICATION).match(norm(ln))), None)
-    if notice is None:
-        if _re(_NOTIFICATION).match(norm(subject)):
-            notice = -1
-        else:
-            return None
-    words: list[str] = []
-    for line in lines[notice + 1 :]:
-        if _re(_CHROME).match(norm(line)):
-            break
-        words.append(line.strip().strip('"'))
-    return own_text("\n".join(words))
 
 
 # --- sentences -------------------------------------------------------------------------
