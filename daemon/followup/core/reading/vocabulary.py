@@ -130,7 +130,8 @@ NOT_ABOUT = (
     r"|bestellbestatigung|ihr einkauf|confirmation de (?:votre )?commande|votre achat"
     r"|confirmacion de (?:tu |su )?pedido|tu compra)\b",
     r"\bfeedback (?:on|about) (?:our|the|your) (?:hiring|interview|recruiting|application)"
-    r" (?:process|experience)\b",
+    r" (?:process|experience)\b|\b(?:votre avis|ihre meinung|tu opinion|your opinion)\b[^.!?]{0,60}"
+    r"\b(?:processus|recrutement|bewerbungsprozess|proceso|experiencia|experience|process)",
     rf"\b(?:another|a different|other|a new)\s+{W}?(?:role|position|opening|opportunity|requisition"
     rf"|vacancy)\s+{W}{{0,4}}?(?:that|which)\s+{W}{{0,3}}?(?:fits?|suits?|match\w*|interest\w*)"
     r"|\bmight be a (?:better|good|great) fit\b|\bwould you be (?:interested|open) (?:in|to)"
@@ -160,7 +161,11 @@ APPLICATION_RECEIPT = (
     r"\b(?:thank you for applying|thanks for applying|(?:we have|we've) received your"
     r" application|application (?:has been )?received|wir haben ihre bewerbung erhalten"
     r"|eingangsbestatigung|nous avons bien recu votre candidature|hemos recibido tu"
-    r" (?:solicitud|postulacion|candidatura)|gracias por postularte)\b",
+    r" (?:solicitud|postulacion|candidatura|cv)|gracias por postularte)\b"
+    r"|\b(?:ihre|deine) (?:bewerbung|bewerbungsunterlagen) (?:ist |sind )?(?:bei uns )?"
+    r"(?:eingegangen|erhalten)\b|\bwir haben ihre bewerbungsunterlagen erhalten\b"
+    r"|\bvotre candidature a bien ete (?:recue|enregistree)\b|\bmerci d'avoir postule\b"
+    r"|\btu postulacion (?:ha sido|fue) recibida\b",
 )
 
 NEXT_STEP_STRONG = (
