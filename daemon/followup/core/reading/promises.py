@@ -120,6 +120,9 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 
 class Promise(NamedTuple):
+    """A clause in which they say they will come back: its span, the span of the words
+    that say so, and the date it names (None: no date, or only a vague one)."""
+
     clause: tuple[int, int]
     cue: tuple[int, int]
     hit: DateHit | None
