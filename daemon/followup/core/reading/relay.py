@@ -6,6 +6,8 @@ the relay, so the reader reads what the person wrote and nothing of the relay's 
 
 from __future__ import annotations
 
+import re
+
 from followup.core.reading.text import compiled, norm, own_text
 
 _GROUP_FOOTER = (
@@ -32,20 +34,19 @@ def relayed_words(subject: str, body: str) -> str | None:
     """The words of the person a relay (a Google Group, a LinkedIn message notice) passes
     on, or None when ``body`` is no such relay."""
     folded = norm(body)
-    if compiled(_GROUP_FOOTER).search(folded):
-        cut = compiled(_GROUP_FOOTER).search(folded)
-        return own_text(body[: cut.start()] if cut else body)
+    footer = compiled(_GROUP_FOOTER).search(folded)
+    if footer is not None:
+        return own_text(body[: footer.start()])
     lines = body.replace("\r\n", "\n").split("\n")
-    notice = next(
-        (i for i, ln in enumerate(lines) if compiled(_NOTIFICATION).match(norm(ln))), None
-    )
-    if notice is None:
-        if compiled(_NOTIFICATION).match(norm(subject)):
-            notice = -1
-        else:
-            return None
+    notice = re.search(_NOTIFICATION, folded.replace("\r\n", "\n"), re.MULTILINE)
+    if notice is not None:
+        first = folded.replace("\r\n", "\n").count("\n", 0, notice.start()) + 1
+    elif compiled(_NOTIFICATION).match(norm(subject)):
+        first = 0
+    else:
+        return None
     words: list[str] = []
-    for line in lines[notice + 1 :]:
+    for line in lines[first:]:
         if compiled(_CHROME).match(norm(line)):
             break
         words.append(line.strip().strip('"'))

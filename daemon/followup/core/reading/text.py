@@ -165,10 +165,13 @@ def _attribution(folded: list[str], i: int) -> int:
 
 
 def _cut_quotes(lines: list[str]) -> list[str]:
-    folded = [norm(line) for line in lines]
+    folded = ["" if _is_quote_line(line) else norm(line) for line in lines]
     out: list[str] = []
     i = 0
     while i < len(lines):
+        if _is_quote_line(lines[i]):  # the cheap case first: long threads are mostly this
+            i += 1
+            continue
         span = _attribution(folded, i)
         if span:
             rest = [ln for ln in lines[i + span :] if ln.strip()]
@@ -178,8 +181,7 @@ def _cut_quotes(lines: list[str]) -> list[str]:
             continue
         if _quote_start(folded, i):
             break
-        if not _is_quote_line(lines[i]):
-            out.append(lines[i])
+        out.append(lines[i])
         i += 1
     return out
 
