@@ -15,12 +15,8 @@ from email.message import EmailMessage
 from typing import Literal
 
 from followup.config import Config
-from followup.core.drafts import (
-    choose_recipient,
-    compose_draft,
-    draft_fingerprint,
-    thread_context,
-)
+from followup.core.conversation import address
+from followup.core.drafts import compose_draft, draft_fingerprint
 from followup.core.errors import MailboxUnreachable
 from followup.core.model import StageState, WithdrawOutcome
 from followup.core.planner import InterviewPlan, StagePlan
@@ -60,17 +56,24 @@ def log_result(r: ActionResult) -> None:
 def build_draft(
     config: Config, plan: InterviewPlan, stage: StagePlan, now: dt.datetime
 ) -> EmailMessage:
+    """The draft of one stage: its round says whom to write, in which thread, about what."""
     iv = plan.interview
-    convo = plan.facts.conversation
+    r = plan.story.rounds[stage.round - 1]
+    about = r.cause.meta if r.cause is not None else None
+    to = address(iv, plan.facts.conversation, me=config.identity.addresses(), about=about)
+    thanked = any(m.date is not None and m.date >= r.start for m in plan.facts.own_messages)
     return compose_draft(
         interview=iv,
         stage=stage.stage,
         identity=config.identity,
         templates=config.templates,
-        recipient=choose_recipient(iv, convo, me=config.identity.addresses()),
-        thread=thread_context(convo),
+        recipient=to.recipient,
+        thread=to.thread,
         now=now,
         sched=config.schedule,
+        round_=r.number,
+        promised_by=r.promise if r.promised else None,
+        thanked=thanked and stage.stage != "thank_you",
     )
 
 
@@ -93,6 +96,7 @@ class _Recorder:
             ref=ref,
             reason=reason,
             now=self.now,
+            round_=self.stage.round,
         )
 
 

@@ -9,21 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from followup.actions import ActionResult, act, log_result
 from followup.config import Config
-from followup.core.ats import is_ats_domain
 from followup.core.errors import StateError, UserError
-from followup.core.matching import match_all
-from followup.core.model import FAR_PAST, Match, MessageMeta
-from followup.core.planner import InterviewFacts, InterviewPlan, plan_all
-from followup.core.threads import ThreadIndex
+from followup.core.planner import InterviewPlan, plan_all
+from followup.facts import current_key, derive_facts, read_new_facts, text_wanted, verdicts
 from followup.holiday_tables import calendar_for
-from followup.mailbox import Mailbox, TextWanted
-from followup.store import Store, StoredMessage
+from followup.mailbox import Mailbox
+from followup.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +49,16 @@ def sync_window_start(config: Config) -> dt.date | None:
 def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleReport) -> bool:
     """Fetch what is new in the watched folders and Sent; cursors advance with the data.
 
-    Returns False when no interview is active (the folders are still resolved, so a
-    broken account shows up even then).
+    Messages that may concern an interview come with their text; what it says is read at
+    once and stored with them (never the text). Returns False when no interview is active
+    (the folders are still resolved, so a broken account shows up even then).
     """
     since = sync_window_start(config)
     info = mailbox.folders()
-    wants_text = text_wanted(config)
     if since is None:
         return False
+    _, threads = verdicts(config, store.messages())
+    wants_text = text_wanted(config, threads)
     # Drafts were never sent: neither replies nor the user's own mail, even if watched.
     roles: list[tuple[str, Literal["watched", "sent"]]] = [
         (f, "watched") for f in info.watched if f != info.drafts
@@ -82,59 +81,37 @@ def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleRe
             result.cursor,
             synced_since if cursor is not None else since,
             reset=result.reset,
+            facts=read_new_facts(config, result.messages),
         )
         report.new_messages += len(result.messages)
+    reread_stale_facts(config, mailbox, store)
     return True
 
 
-def text_wanted(config: Config) -> TextWanted:
-    """Which new messages a backend should fetch a bounded text part for.
-
-    The rules that read the text (the ATS company-name rule) only need it for mail from
-    an applicant-tracking system; everything else is decided from the header fields.
-    """
-
-    def wanted(meta: MessageMeta) -> bool:
-        return meta.sender is not None and is_ats_domain(meta.sender.domain)
-
-    return wanted
+REREAD_BATCH = 200
+"""Messages whose text is fetched again per account and cycle after the rules changed."""
 
 
-def derive_facts(
-    config: Config, stored: Sequence[StoredMessage]
-) -> tuple[list[InterviewFacts], list[Match], ThreadIndex]:
-    """Match every known message and gather, per interview, its reply and conversation."""
-    metas = [s.meta for s in stored]
-    matches, threads = match_all(metas, config.interviews, config.identity)
-    replies: dict[str, list[tuple[MessageMeta, Match]]] = defaultdict(list)
-    own: dict[str, list[MessageMeta]] = defaultdict(list)
-    convo: dict[str, list[MessageMeta]] = defaultdict(list)
-    for meta, match in zip(metas, matches, strict=True):
-        if match.interview_id is None:
-            continue
-        convo[match.interview_id].append(meta)
-        if match.kind == "reply":
-            replies[match.interview_id].append((meta, match))
-        elif match.kind == "own":
-            own[match.interview_id].append(meta)
-    facts = []
-    for iv in config.interviews:
-        found = sorted(replies[iv.id], key=lambda pair: _date_key(pair[0]))
-        first = found[0] if found else None
-        facts.append(
-            InterviewFacts(
-                interview=iv,
-                reply=first[0] if first else None,
-                reply_reason=first[1].reason if first else "",
-                own_messages=tuple(sorted(own[iv.id], key=_date_key)),
-                conversation=tuple(sorted(convo[iv.id], key=_date_key)),
-            )
-        )
-    return facts, matches, threads
-
-
-def _date_key(m: MessageMeta) -> dt.datetime:
-    return m.date or FAR_PAST
+def reread_stale_facts(config: Config, mailbox: Mailbox, store: Store) -> int:
+    """Read again the text of stored messages that may concern an interview but whose facts
+    were read under other rules or another config (or never): cost follows the interviews."""
+    stored = [s for s in store.messages() if s.account == mailbox.account]
+    key = current_key(config)
+    _, threads = verdicts(config, store.messages())
+    wanted = text_wanted(config, threads)
+    stale: dict[str, list[str]] = defaultdict(list)
+    for s in stored:
+        if (s.facts is None or s.facts.key != key) and wanted(s.meta):
+            stale[s.meta.folder].append(s.meta.uid)
+    done = 0
+    for folder, uids in stale.items():
+        batch = uids[: max(0, REREAD_BATCH - done)]
+        if not batch:
+            break
+        texts = mailbox.fetch_text(folder, batch)
+        store.save_text_facts(mailbox.account, folder, read_new_facts(config, list(texts.values())))
+        done += len(batch)
+    return done
 
 
 def plan_from_store(config: Config, store: Store, now: dt.datetime) -> list[InterviewPlan]:

@@ -1,8 +1,10 @@
 """SQLite state: sync cursors, the messages seen, draft intents and records, an event log.
 
 Thread knowledge and replies are derived from the stored messages on every cycle (the
-matcher is pure and cheap), so the only facts kept here are the ones that cannot be
-re-derived: what the mailbox looked like, and what this program wrote.
+matcher is pure and cheap), so the facts kept here are the ones that cannot be
+re-derived without the mailbox: what it looked like, what the text of the messages that
+concern an interview said (``text_facts``; never the text itself), and what this program
+wrote.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ import datetime as dt
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from followup.core.errors import StateError
 from followup.core.model import MessageMeta, StageName, StageRecord, StageState
-from followup.store_codec import meta_from_json, meta_to_json
+from followup.core.text_facts import TextFacts
+from followup.store_codec import facts_from_json, facts_to_json, meta_from_json, meta_to_json
 
 FolderRole = Literal["watched", "sent"]
 DB_NAME = "state.sqlite3"
@@ -71,6 +74,38 @@ _MIGRATIONS: tuple[str, ...] = (
         detail TEXT NOT NULL
     );
     """,
+    # 2: stage records per (interview, stage, round); what the text said, never the text.
+    """
+    CREATE TABLE stages_by_round (
+        interview_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        round INTEGER NOT NULL DEFAULT 1,
+        state TEXT NOT NULL,
+        account TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        ref TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (interview_id, stage, round)
+    );
+    INSERT INTO stages_by_round
+        (interview_id, stage, round, state, account, message_id, ref, reason, updated_at)
+        SELECT interview_id, stage, 1, state, account, message_id, ref, reason, updated_at
+        FROM stages;
+    DROP TABLE stages;
+    ALTER TABLE stages_by_round RENAME TO stages;
+    CREATE TABLE text_facts (
+        account TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        key TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        PRIMARY KEY (account, folder, uid)
+    );
+    UPDATE messages SET meta = json_remove(meta, '$.body_excerpt');
+    ALTER TABLE account_health ADD COLUMN last_sync TEXT;
+    UPDATE account_health SET last_sync = at WHERE ok = 1;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -80,6 +115,17 @@ class StoredMessage:
     account: str
     role: FolderRole
     meta: MessageMeta
+    facts: TextFacts | None = None  # what its text said, when it was read
+
+
+@dataclass(frozen=True)
+class AccountHealth:
+    """The last sync of one account: how it went, and when one last went well."""
+
+    ok: bool
+    detail: str
+    at: dt.datetime
+    last_sync: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -211,11 +257,15 @@ class Store:
         since: dt.date,
         *,
         reset: bool,
+        facts: Mapping[str, TextFacts] | None = None,
     ) -> None:
-        """Store a fetch result and its cursor atomically (a crash keeps the old cursor)."""
+        """Store a fetch result, what its texts said (by uid) and the cursor atomically (a
+        crash keeps the old cursor)."""
         with self._tx() as db:
             if reset:
                 db.execute("DELETE FROM messages WHERE account=? AND folder=?", (account, folder))
+                db.execute("DELETE FROM text_facts WHERE account=? AND folder=?", (account, folder))
+            _insert_facts(db, account, folder, facts or {})
             db.executemany(
                 "INSERT OR REPLACE INTO messages (account, folder, uid, role, message_id, date, meta)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -237,10 +287,26 @@ class Store:
                 (account, folder, cursor, since.isoformat()),
             )
 
+    def save_text_facts(self, account: str, folder: str, facts: Mapping[str, TextFacts]) -> None:
+        """Keep what the texts of some stored messages said (read again after a change)."""
+        with self._tx() as db:
+            _insert_facts(db, account, folder, facts)
+
     def messages(self) -> list[StoredMessage]:
+        """Every stored message with its text facts, oldest first."""
         with self._reading() as db:
-            rows = db.execute("SELECT account, role, meta FROM messages ORDER BY date, uid")
-            return [StoredMessage(r[0], r[1], meta_from_json(r[2])) for r in rows]
+            rows = db.execute(
+                "SELECT m.account, m.role, m.meta, f.key, f.facts FROM messages m"
+                " LEFT JOIN text_facts f"
+                " ON f.account = m.account AND f.folder = m.folder AND f.uid = m.uid"
+                " ORDER BY m.date, m.uid"
+            )
+            return [
+                StoredMessage(
+                    r[0], r[1], meta_from_json(r[2]), facts_from_json(r[3], r[4]) if r[3] else None
+                )
+                for r in rows
+            ]
 
     def message_count(self) -> int:
         with self._reading() as db:
@@ -248,15 +314,24 @@ class Store:
 
     # --- drafts -----------------------------------------------------------------------
 
-    def stage_records(self) -> dict[tuple[str, StageName], StageRecord]:
+    def stage_records(self) -> dict[tuple[str, StageName, int], StageRecord]:
+        """What was done per (interview, stage, round)."""
         with self._reading() as db:
             rows = db.execute(
-                "SELECT interview_id, stage, state, account, message_id, ref, reason, updated_at"
-                " FROM stages"
+                "SELECT interview_id, stage, state, account, message_id, ref, reason, updated_at,"
+                " round FROM stages"
             )
             return {
-                (r[0], r[1]): StageRecord(
-                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], dt.datetime.fromisoformat(r[7])
+                (r[0], r[1], int(r[8])): StageRecord(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    dt.datetime.fromisoformat(r[7]),
+                    int(r[8]),
                 )
                 for r in rows
             }
@@ -272,14 +347,24 @@ class Store:
         ref: str | None,
         reason: str,
         now: dt.datetime,
+        round_: int = 1,
     ) -> None:
         """Record a stage's new state and log the event in the same transaction."""
         with self._tx() as db:
             db.execute(
-                "INSERT OR REPLACE INTO stages"
-                " (interview_id, stage, state, account, message_id, ref, reason, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (interview_id, stage, state, account, message_id, ref, reason, now.isoformat()),
+                "INSERT OR REPLACE INTO stages (interview_id, stage, round, state, account,"
+                " message_id, ref, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    interview_id,
+                    stage,
+                    round_,
+                    state,
+                    account,
+                    message_id,
+                    ref,
+                    reason,
+                    now.isoformat(),
+                ),
             )
             _insert_event(db, now, state, reason, interview_id, stage)
 
@@ -298,20 +383,30 @@ class Store:
         """Remember the last sync outcome per account, for ``status`` and ``check``."""
         with self._tx() as db:
             old = db.execute(
-                "SELECT ok, detail FROM account_health WHERE account=?", (account,)
+                "SELECT ok, detail, last_sync FROM account_health WHERE account=?", (account,)
             ).fetchone()
+            last_sync = now.isoformat() if ok else (old[2] if old else None)
             db.execute(
-                "INSERT OR REPLACE INTO account_health (account, ok, detail, at) VALUES (?, ?, ?, ?)",
-                (account, int(ok), detail, now.isoformat()),
+                "INSERT OR REPLACE INTO account_health (account, ok, detail, at, last_sync)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (account, int(ok), detail, now.isoformat(), last_sync),
             )
             if old is None or (bool(old[0]), old[1]) != (ok, detail):
                 kind = "account-ok" if ok else "account-error"
                 _insert_event(db, now, kind, f"{account}: {detail}")
 
-    def account_health(self) -> dict[str, tuple[bool, str, dt.datetime]]:
+    def account_health(self) -> dict[str, AccountHealth]:
         with self._reading() as db:
-            rows = db.execute("SELECT account, ok, detail, at FROM account_health")
-            return {r[0]: (bool(r[1]), r[2], dt.datetime.fromisoformat(r[3])) for r in rows}
+            rows = db.execute("SELECT account, ok, detail, at, last_sync FROM account_health")
+            return {
+                r[0]: AccountHealth(
+                    bool(r[1]),
+                    r[2],
+                    dt.datetime.fromisoformat(r[3]),
+                    dt.datetime.fromisoformat(r[4]) if r[4] else None,
+                )
+                for r in rows
+            }
 
     def events(self, limit: int = 100) -> list[Event]:
         with self._reading() as db:
@@ -320,6 +415,15 @@ class Store:
                 (limit,),
             )
             return [Event(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def _insert_facts(
+    db: sqlite3.Connection, account: str, folder: str, facts: Mapping[str, TextFacts]
+) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO text_facts (account, folder, uid, key, facts) VALUES (?, ?, ?, ?, ?)",
+        [(account, folder, uid, f.key, facts_to_json(f)) for uid, f in facts.items()],
+    )
 
 
 def _insert_event(

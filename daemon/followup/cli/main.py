@@ -231,10 +231,11 @@ def status(obj: Context, as_json: bool, now_arg: str | None) -> None:
         health = store.account_health()
     finally:
         store.close()
+    names = [a.name for a in config.accounts]
     if as_json:
-        click.echo(json.dumps(status_json(now, plans, health), ensure_ascii=False))
+        click.echo(json.dumps(status_json(now, plans, health, names), ensure_ascii=False))
     else:
-        click.echo(render_status(now, plans, health), nl=False)
+        click.echo(render_status(now, plans, health, names), nl=False)
 
 
 @main.command(
@@ -243,7 +244,11 @@ def status(obj: Context, as_json: bool, now_arg: str | None) -> None:
     )
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="One JSON object per line: file, interview, reason."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object per line: file, interview, reason, kind, concerns, promised_by, "
+    "away_until.",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
@@ -261,14 +266,9 @@ def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
         if not v.readable:
             click.echo(f"followup: {v.reason}", err=True)
         elif as_json:
-            click.echo(
-                json.dumps(
-                    {"file": str(v.file), "interview": v.interview_id, "reason": v.reason},
-                    ensure_ascii=False,
-                )
-            )
+            click.echo(json.dumps(v.as_json(), ensure_ascii=False))
         else:
-            click.echo(f"{v.file}: {v.interview_id or '-'}: {v.reason}")
+            click.echo(v.as_text())
     if any(not v.readable for v in verdicts):
         sys.exit(EXIT_NOINPUT)
 

@@ -1,4 +1,4 @@
-"""Human and JSON renderings of plans and cycle reports (the CLI's output, kept out of cli.py)."""
+"""Human and JSON renderings of plans and cycle reports (the CLI's output, kept out of main)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from followup.core.model import when_text
-from followup.core.planner import InterviewPlan
+from followup.core.planner import InterviewPlan, StagePlan
+from followup.core.rounds import Answer, Round
 from followup.engine import CycleReport
+from followup.store import AccountHealth
+
+NOT_SYNCED = "not synced yet — run `followup run --once`"
 
 
 def _when(t: dt.datetime | None) -> str:
     return when_text(t) if t else "-"
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def public_state(state: str) -> str:
@@ -20,72 +28,126 @@ def public_state(state: str) -> str:
     return {"intent": "scheduled", "withdrawing": "drafted"}.get(state, state)
 
 
+def _answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "from": answer.meta.sender.email if answer.meta.sender else None,
+        "date": _iso(answer.meta.date),
+        "message_id": answer.meta.message_id,
+        "reason": f"{answer.match_reason}; {answer.kind}: {answer.reason}",
+        "kind": answer.kind,
+    }
+
+
+def _stage_json(s: StagePlan) -> dict[str, Any]:
+    return {
+        "stage": s.stage,
+        "round": s.round,
+        "due": _iso(s.due),
+        "state": public_state(s.state),
+        "message_id": s.message_id,
+        "reason": s.reason,
+    }
+
+
 def status_json(
     now: dt.datetime,
     plans: Sequence[InterviewPlan],
-    health: Mapping[str, tuple[bool, str, dt.datetime]],
+    health: Mapping[str, AccountHealth],
+    accounts: Sequence[str] = (),
 ) -> dict[str, Any]:
-    interviews = []
-    for p in plans:
-        reply = p.facts.reply
-        interviews.append(
-            {
-                "id": p.interview.id,
-                "company": p.interview.company,
-                "state": p.state,
-                "reply": None
-                if reply is None
-                else {
-                    "from": reply.sender.email if reply.sender else None,
-                    "date": reply.date.isoformat() if reply.date else None,
-                    "message_id": reply.message_id,
-                    "reason": p.facts.reply_reason,
-                },
-                "stages": [
-                    {
-                        "stage": s.stage,
-                        "due": s.due.isoformat() if s.due else None,
-                        "state": public_state(s.state),
-                        "message_id": s.message_id,
-                        "reason": s.reason,
-                    }
-                    for s in p.stages
-                ],
-            }
-        )
-    accounts = [
-        {"name": name, "ok": ok, "detail": detail, "at": at.isoformat()}
-        for name, (ok, detail, at) in sorted(health.items())
+    """The `status --json` contract (README): interviews, their stages, and every account."""
+    interviews = [
+        {
+            "id": p.interview.id,
+            "company": p.interview.company,
+            "state": p.state,
+            "outcome": p.outcome,
+            "promised_by": _iso(p.promised_by),
+            "reply": None if p.answer is None else _answer_json(p.answer),
+            "stages": [_stage_json(s) for s in p.stages],
+        }
+        for p in plans
     ]
-    return {"now": now.isoformat(), "interviews": interviews, "accounts": accounts}
+    names = list(dict.fromkeys([*accounts, *sorted(health)]))
+    return {
+        "now": now.isoformat(),
+        "interviews": interviews,
+        "accounts": [_account_json(name, health.get(name)) for name in names],
+    }
+
+
+def _account_json(name: str, h: AccountHealth | None) -> dict[str, Any]:
+    if h is None:
+        return {"name": name, "last_sync": None, "error": None, "ok": None, "detail": NOT_SYNCED}
+    return {
+        "name": name,
+        "last_sync": _iso(h.last_sync),
+        "error": None if h.ok else h.detail,
+        "ok": h.ok,
+        "detail": h.detail,
+        "at": h.at.isoformat(),
+    }
+
+
+def _short_day(day: dt.date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def _round_note(p: InterviewPlan, s: StagePlan) -> str:
+    """ "check-in (round 2, after their Dec 11 promise)" for stages beyond round 1."""
+    name = s.stage.replace("_", "-")
+    if s.round == 1:
+        return name
+    r: Round = p.story.rounds[s.round - 1]
+    if r.origin == "meeting":
+        why = f"after the meeting on {_short_day(r.anchor)}"
+    elif r.promised:
+        why = f"after their {_short_day(r.promise)} promise"
+    else:
+        why = f"after they wrote on {_short_day(r.anchor)}"
+    return f"{name} (round {s.round}, {why})"
+
+
+def _interview_lines(p: InterviewPlan) -> list[str]:
+    iv = p.interview
+    outcome = f", {p.outcome}" if p.outcome else ""
+    lines = [f"{iv.id}  {iv.company} — {iv.role}  [{p.state}{outcome}]"]
+    answer = p.answer
+    if answer is not None:
+        who = answer.meta.sender.formatted() if answer.meta.sender else "?"
+        lines.append(f"  reply: {who} on {_when(answer.meta.date)}: {answer.kind}: {answer.reason}")
+    else:
+        promise = f" (promised by {p.promised_by.isoformat()})" if p.promised_by else ""
+        lines.append(f"  reply: none yet{promise}")
+    for s in p.stages:
+        state = public_state(s.state)
+        lines.append(f"  {_round_note(p, s):<10} {state:<10} {_when(s.due):<21} {s.reason}")
+    return [*lines, ""]
 
 
 def render_status(
     now: dt.datetime,
     plans: Sequence[InterviewPlan],
-    health: Mapping[str, tuple[bool, str, dt.datetime]],
+    health: Mapping[str, AccountHealth],
+    accounts: Sequence[str] = (),
 ) -> str:
     lines = [f"as of {_when(now)} ({now.tzinfo})", ""]
-    for name, (ok, detail, at) in sorted(health.items()):
-        if not ok:
-            lines.append(f"! account {name}: {detail} (since {_when(at)})")
-    if any(not ok for ok, _, _ in health.values()):
+    never = [name for name in accounts if name not in health]
+    for name in never:
+        lines.append(f"! account {name}: {NOT_SYNCED}")
+    for name, h in sorted(health.items()):
+        if not h.ok:
+            lines.append(f"! account {name}: {h.detail} (since {_when(h.at)})")
+    if never or any(not h.ok for h in health.values()):
         lines.append("")
     if not plans:
         lines.append("no interviews configured; add one with `followup add` or edit the config")
-    for p in plans:
-        iv = p.interview
-        lines.append(f"{iv.id}  {iv.company} — {iv.role}  [{p.state}]")
-        reply = p.facts.reply
-        if reply is not None:
-            who = reply.sender.formatted() if reply.sender else "?"
-            lines.append(f"  reply: {who} on {_when(reply.date)}: {p.facts.reply_reason}")
-        else:
-            lines.append("  reply: none yet")
-        for s in p.stages:
-            state = public_state(s.state)
-            lines.append(f"  {s.stage:<10} {state:<10} {_when(s.due):<21} {s.reason}")
+    if never and len(never) == len(accounts):
+        lines.append("the mailbox was never read, so nothing below is known about replies yet")
         lines.append("")
+    ended = [p for p in plans if p.outcome is not None]
+    for p in [*(p for p in plans if p.outcome is None), *ended]:  # outcomes at the bottom
+        lines += _interview_lines(p)
     return "\n".join(lines)
 
 

@@ -95,6 +95,15 @@ SCHEDULE = Section(
             maximum=120,
         ),
         Key(
+            "late_limit_business_days",
+            k.integer,
+            "a check-in or closure more than this many business days past due is skipped",
+            10,
+            10,
+            minimum=1,
+            maximum=120,
+        ),
+        Key(
             "draft_time",
             k.time_of_day,
             "local time check-in and closure drafts appear",

@@ -11,7 +11,8 @@ import re
 
 from followup.core.ats import is_ats_domain, job_alert
 from followup.core.model import MessageMeta
-from followup.core.text import own_text, topic
+from followup.core.signals import TextSignals, read_signals
+from followup.core.text import topic
 
 _OOO_SUBJECT_RE = re.compile(
     r"^(?:out of (?:the )?office|ooo\b|automatic reply|auto(?:matic)?[- ]?(?:reply|response)"
@@ -23,15 +24,6 @@ _OOO_SUBJECT_RE = re.compile(
     r"|away\b(?!\s+day)|on (?:vacation|holiday|leave|annual leave)\b|vacation\b|holiday notice"
     r"|annual leave|urlaub|vacances|cong[ée]s|vacaciones|ferie|"
     r"自動返信|自動応答|不在|自动回复|自動回覆|автоответ|нет в офисе|отпуск)",
-    re.IGNORECASE,
-)
-_OOO_BODY_RE = re.compile(
-    r"\b(?:(?:i am|i'm|i’m|i will be|i'll be|i’ll be)\s+(?:currently\s+|presently\s+)?"
-    r"(?:out of (?:the )?office|away from (?:the )?office|on (?:annual |parental |sick )?leave"
-    r"|on vacation|on holiday|away until|out until)"
-    r"|limited access to (?:my )?e-?mails?|(?:currently|presently) out of (?:the )?office"
-    r"|this is an automatic(?:ally generated)? (?:reply|response|message)"
-    r"|bin (?:derzeit |zurzeit )?(?:nicht im büro|abwesend))",
     re.IGNORECASE,
 )
 _BOUNCE_SUBJECT_RE = re.compile(
@@ -52,24 +44,17 @@ _CALENDAR_RESPONSE_RE = re.compile(
     r"|accepté|refusé|provisoire|aceptado|rechazado)\s*:",
     re.IGNORECASE,
 )
-FORWARDED_BODY_RE = re.compile(
-    r"-{3,}\s*(?:forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)"
-    r"|begin forwarded message:",
-    re.IGNORECASE,
-)
-NEWSLETTER_BODY_RE = re.compile(
-    r"\bunsubscribe\b|view (?:this (?:e-?mail|message) )?in (?:your |a )?browser|"
-    r"manage (?:your )?(?:e-?mail )?preferences",
-    re.IGNORECASE,
-)
 
 
 def _fmt_header(name: str, value: str) -> str:
     return f"{name}: {value[:60]}"
 
 
-def is_automatic(msg: MessageMeta) -> str | None:
-    """Why ``msg`` is machine-sent (auto-reply, bounce, bulk) and so never a reply; or None."""
+def is_automatic(msg: MessageMeta, signals: TextSignals | None = None) -> str | None:
+    """Why ``msg`` is machine-sent (auto-reply, bounce, bulk) and so never a reply; or None.
+
+    ``signals`` are what its text showed (read from ``msg.body_excerpt`` when not given)."""
+    text = signals if signals is not None else read_signals(msg, ())
     sender = msg.sender.email if msg.sender else ""
     local = sender.partition("@")[0]
     ats = is_ats_domain(sender.rpartition("@")[2]) if sender else False
@@ -105,12 +90,11 @@ def is_automatic(msg: MessageMeta) -> str | None:
         return f'read or delivery receipt (subject "{msg.subject[:60]}")'
     if _CALENDAR_RESPONSE_RE.match(untagged):
         return f'calendar response, not a message (subject "{msg.subject[:60]}")'
-    opening = msg.body_excerpt[:400]
-    if opening and len(own_text(msg.body_excerpt)) < 700 and _OOO_BODY_RE.search(opening):
+    if text.out_of_office:
         return "out-of-office reply (its text says the sender is away)"
     if _BULK_LOCAL_RE.match(local):
         return f"bulk mail (sent from the {local}@ mailbox)"
-    if ats and job_alert(msg.subject, msg.body_excerpt):
+    if ats and (text.job_alert or job_alert(msg.subject, "")):
         return "job alert from an applicant-tracking system"
     return None
 

@@ -24,7 +24,9 @@ KNOWN_VARIABLES: frozenset[str] = frozenset(
         "highlight",
         "interview_date",  # "Monday, November 16"
         "interview_day",  # "Monday"
-        "promised_date",  # only when the company promised a date
+        "promised_date",  # only when the company promised a date at the interview
+        "promised_by",  # the date named for an answer in the draft's round
+        "thanked",  # set when the user already thanked them in that round
     }
 )
 
@@ -67,26 +69,47 @@ def first_name(display_name: str) -> str:
     return words[0] if words else ""
 
 
+def format_day_near(d: dt.date, today: dt.date) -> str:
+    """``format_day``, with the year when it is not the current one."""
+    text = format_day(d)
+    return text if d.year == today.year else f"{text}, {d.year}"
+
+
 def variables_for(
-    interview: Interview, identity: Identity, recipient: Address | None
+    interview: Interview,
+    identity: Identity,
+    recipient: Address | None,
+    *,
+    today: dt.date | None = None,
+    promised_by: dt.date | None = None,
+    thanked: bool = False,
 ) -> dict[str, str]:
-    """Template variables for one interview; a variable without a value is left out."""
+    """Template variables for one draft; a variable without a value is left out.
+
+    ``today`` decides whether dates carry their year; ``promised_by`` is the date the
+    company named for its answer in the draft's round; ``thanked`` says the user already
+    thanked them in that round (only then does a draft thank them "again")."""
+    now = today or interview.interviewed_on
     values: dict[str, str] = {
         "company": interview.company,
         "role": interview.role,
         "my_name": identity.name,
         "my_first_name": first_name(identity.name),
         "my_email": identity.email,
-        "interview_date": format_day(interview.interviewed_on),
+        "interview_date": format_day_near(interview.interviewed_on, now),
         "interview_day": _WEEKDAYS[interview.interviewed_on.weekday()],
     }
     if recipient is not None and one_line(recipient.name):
         values["interviewer_name"] = one_line(recipient.name)
         values["interviewer"] = first_name(one_line(recipient.name))
     if interview.highlight and interview.highlight.strip():
-        values["highlight"] = interview.highlight.strip()
+        values["highlight"] = one_line(interview.highlight)
     if interview.reply_promised_by is not None:
-        values["promised_date"] = format_day(interview.reply_promised_by)
+        values["promised_date"] = format_day_near(interview.reply_promised_by, now)
+    if promised_by is not None:
+        values["promised_by"] = format_day_near(promised_by, now)
+    if thanked:
+        values["thanked"] = "yes"
     return {k: v for k, v in values.items() if v.strip()}
 
 
@@ -95,19 +118,15 @@ _GREETING = "{% if interviewer %}Hi {{ interviewer }},{% else %}Hello,{% endif %
 _THANK_YOU_BODY = (
     _GREETING
     + """
-Thank you for taking the time to speak with me about the {{ role }} role at \
-{{ company }}. I really enjoyed our conversation, and it left me even more excited about \
-the team and the work ahead.
+Thank you for taking the time to talk with me about the {{ role }} role. I enjoyed our \
+conversation, and I'm even more excited about the chance to join {{ company }}.
 {% if highlight %}
 
-I have been thinking more about {{ highlight }} since we talked, and I would be glad to \
-share a few more thoughts on it whenever that is useful.
+I've kept thinking about {{ highlight }} since we spoke, and I'd love to hear what you \
+think of it.
 {% endif %}
 
-If there is anything else I can send you, please let me know. I look forward to hearing \
-about the next steps.
-
-Best regards,
+Best,
 {{ my_name }}
 """
 )
@@ -115,22 +134,22 @@ Best regards,
 _CHECK_IN_BODY = (
     _GREETING
     + """
-I hope your week is going well. I wanted to follow up on our conversation on \
-{{ interview_date }} about the {{ role }} role at {{ company }}. I am still very \
-enthusiastic about the opportunity.
+I hope you're doing well. I'm following up on my interview for the {{ role }} role on \
+{{ interview_date }}{% if promised_by %}: you mentioned you hoped to have an update by \
+{{ promised_by }}{% endif %}. I'm still very interested in joining {{ company }}.
 {% if highlight %}
 
-Since we spoke, I have kept thinking about {{ highlight }} and have a few further ideas I \
-did not get the chance to mention. I would love to hear your view on them, and I am happy \
-to walk you through them if that would help.
+Since we talked, I've kept thinking about {{ highlight }}, and I'd be glad to hear your \
+view on it.
 {% endif %}
 
-Could you let me know where things stand and what the next steps might be? If there is \
-anything else I can provide, I will gladly send it.
+Is there any news on the next steps? I'm happy to send anything else you need.
+{% if thanked %}
 
-Thank you again for your time.
+Thanks again for your time.
+{% endif %}
 
-Best regards,
+Best,
 {{ my_name }}
 """
 )
@@ -138,14 +157,13 @@ Best regards,
 _CLOSURE_BODY = (
     _GREETING
     + """
-I am reaching out one last time about the {{ role }} role at {{ company }}. I know how \
-busy hiring can be, and I do not want to crowd your inbox.
+I'm writing one last time about the {{ role }} role at {{ company }}. I know hiring keeps \
+everyone busy.
 
-If the position has been filled or you have decided to go in another direction, I \
-completely understand; a short note would help me plan, and I would be grateful for it.
+If you've decided to go with someone else, I completely understand; a short note would \
+help me plan.
 
-Either way, thank you for the time you and the team spent with me. I enjoyed learning \
-about {{ company }}, and I would be happy to stay in touch for future opportunities.
+Either way, I enjoyed getting to know {{ company }}, and I'd be glad to stay in touch.
 
 All the best,
 {{ my_name }}

@@ -8,31 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from email import message_from_bytes
 from email import policy as email_policy
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
-from followup.core.ats import is_ats_domain, is_robot_address
+from followup.core.conversation import ThreadContext
 from followup.core.draft_texts import DEFAULT_TEMPLATES, KNOWN_VARIABLES, variables_for
 from followup.core.model import (
-    FAR_PAST,
     Address,
     Identity,
     Interview,
-    MessageMeta,
     ScheduleConfig,
     StageName,
     TemplateOverride,
 )
 from followup.core.templating import render
 from followup.core.text import (
-    base_subject,
-    is_safe_address,
-    is_safe_message_id,
     message_ids,
     one_line,
 )
@@ -41,86 +35,18 @@ from followup.core.text import (
 # no server or client has to cope with raw 8-bit text.
 DRAFT_POLICY = email_policy.SMTP.clone(cte_type="7bit")
 
-_MAX_REFERENCES = 20  # keep the first and the latest ids of very long threads
 
+def message_id_for(
+    interview_id: str, stage: StageName, identity_email: str, round_: int = 1
+) -> str:
+    """The deterministic Message-ID (without angle brackets) of a stage's draft in a round.
 
-def message_id_for(interview_id: str, stage: StageName, identity_email: str) -> str:
-    """The deterministic Message-ID (without angle brackets) of a stage's draft."""
+    Round 1 keeps the form of the first version, so drafts written before rounds existed
+    are still recognised as ours."""
     digest = hashlib.sha256(interview_id.encode("utf-8")).hexdigest()[:16]
     domain = identity_email.rpartition("@")[2].strip().lower() or "localhost"
-    return f"followup.{stage}.{digest}@{domain}"
-
-
-def _is_person(address: Address, me: Collection[str]) -> bool:
-    email = address.email.lower()
-    if not is_safe_address(email) or email in me:
-        return False
-    return not is_robot_address(email) and not is_ats_domain(address.domain)
-
-
-def _newest_first(messages: Sequence[MessageMeta]) -> list[MessageMeta]:
-    """Messages newest first; undated ones count as oldest, ties keep the later one first."""
-    floor = FAR_PAST
-    indexed = list(enumerate(messages))
-    indexed.sort(key=lambda im: (im[1].date or floor, im[0]), reverse=True)
-    return [m for _, m in indexed]
-
-
-def choose_recipient(
-    interview: Interview,
-    company_messages: Sequence[MessageMeta],
-    *,
-    me: Collection[str] = (),
-) -> Address | None:
-    """The human who last wrote from the company, else the first human contact.
-
-    A message relayed by an ATS often carries the recruiter in Reply-To, so that is tried
-    before the sender. Robots, ATS addresses and the user's own addresses (``me``,
-    lower-cased) are never chosen.
-    """
-    mine = {m.lower() for m in me}
-    for message in _newest_first(company_messages):
-        candidates = [*message.reply_to, *([message.sender] if message.sender else [])]
-        for candidate in candidates:
-            if _is_person(candidate, mine):
-                return candidate
-    for contact in interview.contacts:
-        if _is_person(contact, mine):
-            return contact
-    return None
-
-
-@dataclass(frozen=True)
-class ThreadContext:
-    """Where a draft should attach: the base subject and the threading headers (ids bare)."""
-
-    subject: str
-    in_reply_to: str
-    references: tuple[str, ...]
-
-
-def _trim_references(ids: list[str]) -> tuple[str, ...]:
-    if len(ids) <= _MAX_REFERENCES:
-        return tuple(ids)
-    return (ids[0], *ids[-(_MAX_REFERENCES - 1) :])
-
-
-def thread_context(messages: Sequence[MessageMeta]) -> ThreadContext | None:
-    """Threading for a reply to the latest message of the conversation, or None if none."""
-    for latest in _newest_first(messages):
-        if not is_safe_message_id(latest.message_id):
-            continue  # no id, or one that could not be copied into a header safely
-        chain = list(latest.references) or list(latest.in_reply_to)
-        refs: list[str] = []
-        for mid in [*chain, latest.message_id]:
-            if is_safe_message_id(mid) and mid not in refs:
-                refs.append(mid)
-        return ThreadContext(
-            subject=base_subject(one_line(latest.subject)),
-            in_reply_to=latest.message_id,
-            references=_trim_references(refs),
-        )
-    return None
+    nth = "" if round_ == 1 else f"r{round_}."
+    return f"followup.{stage}.{nth}{digest}@{domain}"
 
 
 def _header_address(name: str, email: str) -> HeaderAddress:
@@ -149,8 +75,11 @@ def compose_draft(
     thread: ThreadContext | None,
     now: dt.datetime,
     sched: ScheduleConfig,
+    round_: int = 1,
+    promised_by: dt.date | None = None,
+    thanked: bool = False,
 ) -> EmailMessage:
-    """The draft for one stage, ready to append to Drafts (serialise with ``as_bytes()``).
+    """The draft for one stage of a round, ready to append to Drafts (``as_bytes()``).
 
     Raises ``TemplateError`` when a template cannot be filled, so a draft never carries a
     placeholder. Without a recipient the draft has no To: the user picks one when sending.
@@ -158,7 +87,10 @@ def compose_draft(
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("compose_draft needs an aware 'now'")
     subject_template, body_template = _stage_texts(stage, templates)
-    variables = variables_for(interview, identity, recipient)
+    today = now.astimezone(sched.tz).date()
+    variables = variables_for(
+        interview, identity, recipient, today=today, promised_by=promised_by, thanked=thanked
+    )
     body = (
         render(body_template, variables, KNOWN_VARIABLES).replace("\r\n", "\n").replace("\r", "\n")
     )
@@ -175,7 +107,7 @@ def compose_draft(
     if recipient is not None:
         msg["To"] = _header_address(recipient.name, recipient.email)
     msg["Subject"] = subject
-    msg["Message-ID"] = f"<{message_id_for(interview.id, stage, identity.email)}>"
+    msg["Message-ID"] = f"<{message_id_for(interview.id, stage, identity.email, round_)}>"
     if thread is not None:
         msg["In-Reply-To"] = f"<{thread.in_reply_to}>"
         if thread.references:

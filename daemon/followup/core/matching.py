@@ -13,18 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from followup.core.ats import (
-    application_acknowledgement,
     company_named_in,
     domain_matches,
     is_ats_domain,
     is_free_mail,
-    job_alert,
     same_person_name,
     sender_names_company,
 )
-from followup.core.automatic import FORWARDED_BODY_RE, NEWSLETTER_BODY_RE, is_automatic
+from followup.core.automatic import is_automatic
 from followup.core.model import FAR_PAST, Address, Identity, Interview, Match, MessageMeta
-from followup.core.text import is_forward_subject, own_text
+from followup.core.signals import TextSignals, read_signals
+from followup.core.text import is_forward_subject
 from followup.core.threads import ThreadIndex
 
 # --- identity and company knowledge -------------------------------------------------
@@ -84,7 +83,9 @@ class Evidence:
 THREAD, CONTACT, DOMAIN, ATS_STRONG, ATS_SUBJECT, ATS_BODY = 60, 50, 40, 30, 20, 10
 
 
-def evidence(msg: MessageMeta, interview: Interview, threads: ThreadIndex) -> Evidence | None:
+def evidence(
+    msg: MessageMeta, interview: Interview, threads: ThreadIndex, signals: TextSignals
+) -> Evidence | None:
     """The strongest tie between ``msg`` and ``interview``, if any."""
     sender = msg.sender
     linked = threads.lookup(msg)
@@ -104,11 +105,13 @@ def evidence(msg: MessageMeta, interview: Interview, threads: ThreadIndex) -> Ev
             interview, DOMAIN, f"sender {sender.email} is at a domain of {_name(interview)}{where}"
         )
     if is_ats_domain(sender.domain):
-        return _ats_evidence(msg, sender, interview)
+        return _ats_evidence(msg, sender, interview, signals)
     return None
 
 
-def _ats_evidence(msg: MessageMeta, sender: Address, interview: Interview) -> Evidence | None:
+def _ats_evidence(
+    msg: MessageMeta, sender: Address, interview: Interview, signals: TextSignals
+) -> Evidence | None:
     system = sender.domain
     named = sender_names_company(sender.name, sender.email, interview.company)
     if named == "named":
@@ -140,7 +143,8 @@ def _ats_evidence(msg: MessageMeta, sender: Address, interview: Interview) -> Ev
         )
     if named == "other" and company_named_in(msg.subject, sender.name) is not None:
         return None  # mail about the sender's own (other) company: a body mention is not enough
-    pos = company_named_in(own_text(msg.body_excerpt), interview.company)
+    mention = signals.mention(interview.id)
+    pos = mention.company_at if mention is not None else None
     if pos is not None:
         # Earlier mentions are stronger: the company an ATS mail is about comes first.
         return Evidence(
@@ -163,10 +167,14 @@ def _day(when: dt.datetime) -> str:
 
 
 def best_evidence(
-    msg: MessageMeta, interviews: Sequence[Interview], threads: ThreadIndex
+    msg: MessageMeta,
+    interviews: Sequence[Interview],
+    threads: ThreadIndex,
+    signals: TextSignals | None = None,
 ) -> tuple[Evidence | None, list[Evidence]]:
     """The winning tie and every other interview that also had one."""
-    found = [e for iv in interviews if (e := evidence(msg, iv, threads)) is not None]
+    text = signals if signals is not None else read_signals(msg, interviews)
+    found = [e for iv in interviews if (e := evidence(msg, iv, threads, text)) is not None]
     if not found:
         return None, []
 
@@ -178,8 +186,8 @@ def best_evidence(
         return (
             e.strength,
             int(eligible),
-            int(_mentions_role(msg, e.interview)),
-            _mentions_company(msg, e.interview),
+            int(_mentions_role(msg, e.interview, text)),
+            _mentions_company(msg, e.interview, text),
             started.timestamp(),
         )
 
@@ -187,17 +195,19 @@ def best_evidence(
     return found[0], found[1:]
 
 
-def _mentions_company(msg: MessageMeta, interview: Interview) -> int:
+def _mentions_company(msg: MessageMeta, interview: Interview, signals: TextSignals) -> int:
     if company_named_in(msg.subject, interview.company) is not None:
         return 2
-    return int(company_named_in(own_text(msg.body_excerpt), interview.company) is not None)
+    mention = signals.mention(interview.id)
+    return int(mention is not None and mention.company_at is not None)
 
 
-def _mentions_role(msg: MessageMeta, interview: Interview) -> bool:
+def _mentions_role(msg: MessageMeta, interview: Interview, signals: TextSignals) -> bool:
     role = interview.role.strip().lower()
     if not role:
         return False
-    return role in msg.subject.lower() or role in msg.body_excerpt[:2000].lower()
+    mention = signals.mention(interview.id)
+    return role in msg.subject.lower() or (mention is not None and mention.role)
 
 
 def classify(
@@ -205,10 +215,15 @@ def classify(
     interviews: Sequence[Interview],
     identity: Identity,
     threads: ThreadIndex,
+    signals: TextSignals | None = None,
 ) -> Match:
-    """Classify one message; always returns a Match with a reason, never raises."""
+    """Classify one message; always returns a Match with a reason, never raises.
+
+    ``signals`` are what its text showed; without them they are read from the message's
+    own ``body_excerpt`` (empty when its text was never fetched)."""
     try:
-        return _classify(msg, interviews, identity, threads)
+        text = signals if signals is not None else read_signals(msg, interviews)
+        return _classify(msg, interviews, identity, threads, text)
     except Exception as exc:  # a classification bug must not stop a sync
         return Match("unrelated", None, f"not a reply: could not be classified ({exc!r})")
 
@@ -218,13 +233,16 @@ def _classify(
     interviews: Sequence[Interview],
     identity: Identity,
     threads: ThreadIndex,
+    signals: TextSignals,
 ) -> Match:
     if is_own(msg.sender, identity):
-        return _own(msg, interviews, threads)
-    automatic = is_automatic(msg)
+        return _own(msg, interviews, threads, signals)
+    automatic = is_automatic(msg, signals)
     if automatic is not None:
-        return Match("automatic", None, f"not a reply: {automatic}")
-    best, others = best_evidence(msg, interviews, threads)
+        tied, _ = best_evidence(msg, interviews, threads, signals)
+        concerns = tied.interview.id if tied is not None else None
+        return Match("automatic", None, f"not a reply: {automatic}", concerns)
+    best, others = best_evidence(msg, interviews, threads, signals)
     if best is None:
         return _unrelated(msg, interviews)
     interview = best.interview
@@ -232,20 +250,18 @@ def _classify(
     from_company = sender is not None and (
         is_contact(sender, interview) or at_company(sender, interview) is not None
     )
-    forwarded = is_forward_subject(msg.subject) or FORWARDED_BODY_RE.search(
-        own_text(msg.body_excerpt) + "\n" + msg.body_excerpt[:1500]
-    )
+    forwarded = is_forward_subject(msg.subject) or signals.forwarded
     if forwarded and not from_company:
         who = sender.email if sender else "someone"
         return Match("unrelated", None, f"not a reply: {who} forwarded an older message")
     if best.strength <= DOMAIN:
-        if application_acknowledgement(msg.subject, msg.body_excerpt):
+        if signals.acknowledgement:
             return Match(
                 "company", interview.id, f"not a reply: application acknowledgement ({best.why})"
             )
-        if job_alert(msg.subject, msg.body_excerpt):
+        if signals.job_alert:
             return Match("company", interview.id, f"not a reply: a job alert ({best.why})")
-    if best.strength == DOMAIN and NEWSLETTER_BODY_RE.search(msg.body_excerpt):
+    if best.strength == DOMAIN and signals.newsletter:
         return Match(
             "company",
             interview.id,
@@ -276,7 +292,9 @@ def _alternatives(best: Evidence, others: list[Evidence]) -> str:
     return f"; also tied to {names}, chose {best.interview.id} as the better fit"
 
 
-def _own(msg: MessageMeta, interviews: Sequence[Interview], threads: ThreadIndex) -> Match:
+def _own(
+    msg: MessageMeta, interviews: Sequence[Interview], threads: ThreadIndex, signals: TextSignals
+) -> Match:
     linked = threads.lookup(msg)
     for iv in interviews:
         if linked == iv.id:
@@ -293,8 +311,8 @@ def _own(msg: MessageMeta, interviews: Sequence[Interview], threads: ThreadIndex
                 key = (
                     int(contact),
                     int(eligible),
-                    int(_mentions_role(msg, iv)),
-                    _mentions_company(msg, iv),
+                    int(_mentions_role(msg, iv, signals)),
+                    _mentions_company(msg, iv, signals),
                     started.timestamp(),
                 )
                 candidates.append((key, iv, rcpt.email))
@@ -350,21 +368,24 @@ def match_all(
     interviews: Sequence[Interview],
     identity: Identity,
     threads: ThreadIndex | None = None,
+    signals: Sequence[TextSignals | None] | None = None,
 ) -> tuple[list[Match], ThreadIndex]:
     """Classify a whole mailbox (Sent and watched folders); results align with the input.
 
     Messages are taken in date order so the user's mail and the company's earlier mail
     are known before the replies that reference them; a second pass catches references to
-    messages whose Date header was later than their reply's (clock skew).
+    messages whose Date header was later than their reply's (clock skew). ``signals``,
+    aligned with ``messages``, are what each one's text showed (None: read its excerpt).
     """
     index = threads if threads is not None else ThreadIndex()
+    text: Sequence[TextSignals | None] = signals if signals is not None else [None] * len(messages)
     far_past = FAR_PAST
     order = sorted(range(len(messages)), key=lambda i: (messages[i].date or far_past, i))
     results: list[Match | None] = [None] * len(messages)
     for _ in range(2):
         before = len(index)
         for i in order:
-            match = classify(messages[i], interviews, identity, index)
+            match = classify(messages[i], interviews, identity, index, text[i])
             _learn(match, messages[i], index)
             results[i] = match
         if len(index) == before:

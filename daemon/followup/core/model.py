@@ -46,7 +46,8 @@ class MessageMeta:
     ``message_id``, ``in_reply_to`` and ``references`` hold ids without angle brackets.
     ``headers`` keeps the few raw header fields the automation rules look at, with
     lower-cased names. ``body_excerpt`` is a bounded plain-text start of the body ("" when
-    the backend did not fetch it).
+    the backend did not fetch it); it lives only for one cycle: the state database keeps
+    what the rules read from it (``TextFacts``), never the text.
     """
 
     message_id: str
@@ -61,6 +62,7 @@ class MessageMeta:
     headers: tuple[tuple[str, str], ...] = ()
     content_type: str = "text/plain"
     body_excerpt: str = ""
+    calendar: str = ""  # the raw text/calendar part, bounded ("" when none or not fetched)
     thread_id: str | None = None
     folder: str = ""
     uid: str = ""
@@ -97,13 +99,20 @@ class Match:
     ``interview_id`` is set only for a genuine reply (``kind == "reply"``) or, with
     ``kind == "company"``, for a message tied to the company that does not count as a
     reply (dated before the interview). ``own`` messages tie the user's mail to an
-    interview (``interview_id`` set when it went to the company). ``reason`` is always
-    a human-readable sentence.
+    interview (``interview_id`` set when it went to the company). An ``automatic``
+    message (an out-of-office, say) is never a reply but may still ``concern`` one.
+    ``reason`` is always a human-readable sentence.
     """
 
     kind: MatchKind
     interview_id: str | None
     reason: str
+    concerns_id: str | None = None  # for automatic mail: the interview it is tied to
+
+    @property
+    def concerns(self) -> str | None:
+        """The interview this message is tied to, whether or not it is a reply."""
+        return self.interview_id if self.interview_id is not None else self.concerns_id
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,7 @@ class ScheduleConfig:
     grace_business_days: int = 4
     default_wait_business_days: int = 5
     closure_business_days: int = 7
+    late_limit_business_days: int = 10
     draft_time: dt.time = dt.time(9, 0)
     thank_you_time: dt.time = dt.time(17, 0)
     stages: tuple[StageName, ...] = STAGES
@@ -187,7 +197,7 @@ class Interview:
 
 @dataclass(frozen=True)
 class StageRecord:
-    """What this program did for one (interview, stage): the only durable draft facts."""
+    """What this program did for one (interview, stage, round): the durable draft facts."""
 
     interview_id: str
     stage: StageName
@@ -197,3 +207,4 @@ class StageRecord:
     ref: str | None
     reason: str
     updated_at: dt.datetime
+    round: int = 1

@@ -122,7 +122,8 @@ def parse_message(
         uid=uid,
     )
     if body_limit > 0 and (text_if is None or text_if(meta)):
-        meta = replace(meta, body_excerpt=body_text(msg, body_limit))
+        text, calendar = body_parts(msg, body_limit)
+        meta = replace(meta, body_excerpt=text, calendar=calendar)
     return meta
 
 
@@ -244,8 +245,14 @@ def _safe_content_type(msg: Message) -> str:
 # --- body -------------------------------------------------------------------------
 
 
-def body_text(msg: Message, limit: int) -> str:
-    """Bounded plain text: first text/plain part, else stripped HTML, else calendar data."""
+CALENDAR_TYPES = ("text/calendar", "application/ics")
+CALENDAR_LIMIT = 16384
+"""Characters of a calendar part kept: enough for METHOD, DTSTART, ORGANIZER, SUMMARY."""
+
+
+def body_parts(msg: Message, limit: int) -> tuple[str, str]:
+    """(text, calendar): the bounded plain text — the first text/plain part, else the HTML
+    turned into text, else a calendar part's summary — and the raw calendar part, if any."""
     plain: str | None = None
     html_text: str | None = None
     calendar: str | None = None
@@ -258,13 +265,13 @@ def body_text(msg: Message, limit: int) -> str:
         if kind is None:
             continue
         ctype, disposition = kind
-        if "attachment" in disposition and ctype != "text/calendar":
+        if "attachment" in disposition and ctype not in CALENDAR_TYPES:
             continue
         if ctype == "text/plain" and plain is None:
             plain = _payload_text(part)
         elif ctype == "text/html" and html_text is None:
             html_text = _payload_text(part)
-        elif ctype == "text/calendar" and calendar is None:
+        elif ctype in CALENDAR_TYPES and calendar is None:
             calendar = _payload_text(part)
         if plain is not None and calendar is not None:
             break
@@ -273,9 +280,13 @@ def body_text(msg: Message, limit: int) -> str:
         text = html_to_text(html_text[: limit * 20])
     if text is None and calendar:
         text = calendar_summary(calendar)
-    if not text:
-        return ""
-    return _tidy(text)[:limit]
+    ics = calendar.replace("\r\n", "\n")[:CALENDAR_LIMIT] if calendar else ""
+    return (_tidy(text)[:limit] if text else ""), ics
+
+
+def body_text(msg: Message, limit: int) -> str:
+    """The bounded plain text of ``body_parts``."""
+    return body_parts(msg, limit)[0]
 
 
 def _part_kind(part: Message) -> tuple[str, str] | None:

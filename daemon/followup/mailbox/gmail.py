@@ -8,6 +8,7 @@ the pure JSON handling in ``gmail_parse``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from followup.mailbox.gmail_api import NUM_RETRIES, SCOPES, GmailApi
 from followup.mailbox.gmail_parse import (
     JSON,
     SYSTEM_LABELS,
+    calendar,
     decode_cursor,
     encode_cursor,
     excerpt,
@@ -213,11 +215,29 @@ class GmailMailbox:
             except MalformedMessage as exc:
                 warnings.append(f"Gmail message {msg_id} skipped: {exc}")
         texts = [i for i, m in metas.items() if wants_text(m)]
-        if texts:
-            for msg_id, full in self._api.get_many(texts, format="full").items():
-                text = excerpt(full.get("payload", {}))
-                metas[msg_id] = replace(metas[msg_id], body_excerpt=text)
+        for msg_id, full in self._api.get_many(texts, format="full").items() if texts else ():
+            payload = full.get("payload", {})
+            metas[msg_id] = replace(
+                metas[msg_id], body_excerpt=excerpt(payload), calendar=calendar(payload)
+            )
         return tuple(metas.values()), tuple(warnings)
+
+    def fetch_text(self, folder: str, uids: Sequence[str]) -> dict[str, MessageMeta]:
+        out: dict[str, MessageMeta] = {}
+        for msg_id, full in self._api.get_many(list(uids), format="full").items():
+            payload = full.get("payload", {})
+            with contextlib.suppress(MalformedMessage):
+                meta = parse_message(
+                    header_bytes(payload.get("headers", [])),
+                    folder=folder,
+                    uid=msg_id,
+                    thread_id=full.get("threadId"),
+                    body_limit=0,
+                )
+                out[msg_id] = replace(
+                    meta, body_excerpt=excerpt(payload), calendar=calendar(payload)
+                )
+        return out
 
     # --- drafts ------------------------------------------------------------------------
 

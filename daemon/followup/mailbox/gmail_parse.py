@@ -14,7 +14,7 @@ from email import message_from_bytes
 from email.policy import compat32
 from typing import Any
 
-from followup.core.parsing import BODY_LIMIT, body_text
+from followup.core.parsing import BODY_LIMIT, CALENDAR_LIMIT, CALENDAR_TYPES, body_text
 
 JSON = dict[str, Any]
 
@@ -67,6 +67,18 @@ def excerpt(payload: JSON) -> str:
             synthetic = f"Content-Type: {mime}; charset={charset or 'utf-8'}\r\n\r\n".encode()
             msg = message_from_bytes(synthetic + raw[:_PAYLOAD_LIMIT], policy=compat32)
             return body_text(msg, BODY_LIMIT)
+    return ""
+
+
+def calendar(payload: JSON) -> str:
+    """The raw text of the first inline calendar part of a ``format=full`` payload, bounded."""
+    for part in _parts(payload):
+        mime = str(part.get("mimeType", "")).lower()
+        data = part.get("body", {}).get("data")
+        if mime in CALENDAR_TYPES and data:
+            raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+            text = raw[:_PAYLOAD_LIMIT].decode(_charset(part) or "utf-8", errors="replace")
+            return text.replace("\r\n", "\n")[:CALENDAR_LIMIT]
     return ""
 
 

@@ -10,11 +10,12 @@ we created, by ``UID EXPUNGE`` of that UID.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from typing import Any
 
@@ -23,7 +24,7 @@ from imapclient.exceptions import IMAPClientError
 from followup.config import ImapAccount
 from followup.core.errors import MailboxUnreachable, MalformedMessage
 from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
-from followup.core.parsing import BODY_LIMIT, HEADER_FIELDS, parse_message
+from followup.core.parsing import HEADER_FIELDS, parse_message
 from followup.core.text import bare_id
 from followup.faults import fault_point
 from followup.mailbox.imap_commands import (
@@ -44,16 +45,15 @@ from followup.mailbox.imap_parse import (
     fetch_item,
     is_expunge,
     is_mailbox_update,
-    join_header_and_body,
     parse_appenduid,
     uid_set,
 )
+from followup.mailbox.imap_text import fetch_texts
 from followup.mailbox.protocol import TextWanted, no_text
 
 log = logging.getLogger(__name__)
 
 HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS (" + " ".join(f.upper() for f in HEADER_FIELDS) + ")]"
-BODY_ITEM = f"BODY.PEEK[TEXT]<0.{BODY_LIMIT}>"
 FETCH_BATCH = 500  # UIDs per FETCH command, to keep command lines short
 DELETED = rb"\Deleted"
 DRAFT = rb"\Draft"
@@ -220,7 +220,6 @@ class ImapMailbox:
     ) -> FetchResult:
         """Parse what was fetched above the cursor into messages and the next cursor."""
         headers: dict[int, MessageMeta] = {}
-        raw_headers: dict[int, bytes] = {}
         for uid in sorted(u for u in fetched if u > state.floor):
             header = fetch_item(fetched[uid], b"BODY[HEADER")
             if header is None:
@@ -233,14 +232,12 @@ class ImapMailbox:
             except MalformedMessage as exc:
                 warnings.append(f"UID {uid}: skipped a malformed message ({exc})")
                 continue
-            raw_headers[uid] = header
-        bodies = self._bodies(client, [uid for uid, meta in headers.items() if wants_text(meta)])
+        texts = fetch_texts(client, [uid for uid, meta in headers.items() if wants_text(meta)])
         messages: list[MessageMeta] = []
         for uid, meta in headers.items():
-            body = bodies.get(uid)
-            if body is not None:
-                raw = join_header_and_body(raw_headers[uid], body)
-                meta = parse_message(raw, folder=state.folder, uid=str(uid))
+            if uid in texts:
+                text, calendar = texts[uid]
+                meta = replace(meta, body_excerpt=text, calendar=calendar)
             messages.append(meta)
         last = max([state.floor, *headers, (state.uidnext - 1) if state.uidnext else 0])
         if state.fresh:
@@ -258,15 +255,29 @@ class ImapMailbox:
             warnings=tuple(warnings),
         )
 
-    def _bodies(self, client: Any, uids: Sequence[int]) -> dict[int, bytes]:
-        """The first bytes of the body of the given messages."""
-        out: dict[int, bytes] = {}
-        for batch in batches(sorted(uids), FETCH_BATCH):
-            for uid, data in fetch_range(client, uid_set(batch), [BODY_ITEM]).items():
-                body = fetch_item(data, b"BODY[TEXT]")
-                if body is not None:
-                    out[uid] = body
-        return out
+    def fetch_text(self, folder: str, uids: Sequence[str]) -> dict[str, MessageMeta]:
+        numbers = sorted({int(u) for u in uids if u.isdigit()})
+
+        def op(client: Any) -> dict[str, MessageMeta]:
+            if not numbers:
+                return {}
+            self._select(client, folder, readonly=True)
+            out: dict[str, MessageMeta] = {}
+            for batch in batches(numbers, FETCH_BATCH):
+                for uid, data in fetch_range(client, uid_set(batch), [HEADER_ITEM]).items():
+                    header = fetch_item(data, b"BODY[HEADER")
+                    if header is None:
+                        continue
+                    with contextlib.suppress(MalformedMessage):
+                        out[str(uid)] = parse_message(
+                            header, folder=folder, uid=str(uid), body_limit=0
+                        )
+            for uid, (text, calendar) in fetch_texts(client, [int(u) for u in out]).items():
+                out[str(uid)] = replace(out[str(uid)], body_excerpt=text, calendar=calendar)
+            return out
+
+        found: dict[str, MessageMeta] = self._run(f"read {folder}", op)
+        return found
 
     # drafts -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import os
 import re
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -146,6 +147,19 @@ class MaildirMailbox:
             cursor=json.dumps(sorted(files.keys()), separators=(",", ":")),
             warnings=tuple(warnings),
         )
+
+    def fetch_text(self, folder: str, uids: Sequence[str]) -> dict[str, MessageMeta]:
+        files = self._files(self._require(folder))
+        out: dict[str, MessageMeta] = {}
+        for uid in uids:
+            file = files.get(uid)
+            raw = self._read(file) if file is not None else None
+            if file is None or raw is None:
+                continue
+            with contextlib.suppress(MalformedMessage):
+                meta = parse_message(raw, folder=folder, uid=uid)
+                out[uid] = self._dated_by_delivery(meta, file) if meta.date is None else meta
+        return out
 
     @staticmethod
     def _dated_by_delivery(meta: MessageMeta, file: Path) -> MessageMeta:

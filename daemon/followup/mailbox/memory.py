@@ -6,15 +6,17 @@ Message-ID, and withdrawing removes a draft only if its bytes are exactly as app
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
 from followup.core.errors import MailboxUnreachable, MalformedMessage
-from followup.core.model import FetchResult, FolderInfo, WithdrawOutcome
+from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
 from followup.core.parsing import parse_message
 from followup.core.text import bare_id
 from followup.mailbox.protocol import TextWanted, no_text
@@ -84,6 +86,16 @@ class MemoryMailbox:
             found.append(meta)
         last = max(messages, default=after)
         return FetchResult(tuple(found), str(max(last, after)), warnings=tuple(warnings))
+
+    def fetch_text(self, folder: str, uids: Sequence[str]) -> dict[str, MessageMeta]:
+        self._check()
+        out: dict[str, MessageMeta] = {}
+        for uid in uids:
+            mail = self.store[folder].get(int(uid)) if uid.isdigit() else None
+            if mail is not None:
+                with contextlib.suppress(MalformedMessage):
+                    out[uid] = parse_message(mail.raw, folder=folder, uid=uid)
+        return out
 
     def find_draft(self, message_id: str) -> str | None:
         self._check()

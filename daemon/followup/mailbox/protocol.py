@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from typing import Protocol, runtime_checkable
 
@@ -43,6 +43,12 @@ class Mailbox(Protocol):
         ``wants_text`` says yes also carries a bounded plain-text excerpt of its body; the
         others carry none, so every backend hands the rules the same facts.
         """
+        ...
+
+    def fetch_text(self, folder: str, uids: Sequence[str]) -> dict[str, MessageMeta]:
+        """Messages of ``folder`` (by the uids ``fetch_new`` gave them) again, with their
+        bounded text: for facts that must be read again after the rules changed. A uid that
+        is gone is left out."""
         ...
 
     def find_draft(self, message_id: str) -> str | None:
