@@ -16,7 +16,7 @@ from typing import Literal
 from followup.actions import ActionResult, act, log_result
 from followup.config import Config
 from followup.core.ats import is_ats_domain
-from followup.core.errors import StateError, UserError
+from followup.core.errors import StateError, UserError, needs_sign_in
 from followup.core.matching import match_all
 from followup.core.model import FAR_PAST, Match, MessageMeta
 from followup.core.planner import InterviewFacts, InterviewPlan, plan_all
@@ -38,6 +38,7 @@ class CycleReport:
     plans: list[InterviewPlan] = field(default_factory=list)
     actions: list[ActionResult] = field(default_factory=list)
     account_errors: dict[str, str] = field(default_factory=dict)
+    needs_auth: set[str] = field(default_factory=set)  # of account_errors: a login problem
     warnings: list[str] = field(default_factory=list)
     new_messages: int = 0
 
@@ -171,6 +172,8 @@ def run_once(
         except UserError as exc:  # unreachable, login refused, no credentials, bad label...
             log.error("account %s: %s", name, exc)
             report.account_errors[name] = str(exc)
+            if needs_sign_in(exc):
+                report.needs_auth.add(name)
             store.set_account_health(name, False, str(exc), now)
         else:
             detail = "synced" if synced else "reachable; no active interview, nothing to sync"

@@ -71,6 +71,8 @@ _MIGRATIONS: tuple[str, ...] = (
         detail TEXT NOT NULL
     );
     """,
+    # What the user was told (followup.notify.notices), so nothing is told twice.
+    "CREATE TABLE IF NOT EXISTS notices (key TEXT PRIMARY KEY, event TEXT NOT NULL, at TEXT NOT NULL)",
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -183,6 +185,10 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
             raise StateError(_state_problem(self.path, exc)) from exc
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A write transaction, for modules that keep a table of their own (``notices``)."""
+        return self._tx()
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
