@@ -15,7 +15,7 @@ from followup.config import NotifyConfig
 from followup.notify.command import Command
 from followup.notify.desktop import Desktop, session_bus_address
 from followup.notify.events import Event
-from followup.notify.publisher import Publisher
+from followup.notify.publisher import QUEUE_LIMIT, Publisher
 
 DRAFT = Event(
     "draft_written",
@@ -197,3 +197,30 @@ def test_the_session_bus_is_found_in_the_environment_or_at_xdg_runtime_dir(tmp_p
         address = session_bus_address({"XDG_RUNTIME_DIR": str(runtime)})
     assert address == f"unix:path={tmp_path}/run%2cuser%3d1/bus"
     assert session_bus_address({}) is None
+
+
+def test_a_full_queue_drops_events_with_a_warning_instead_of_waiting(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = NotifyConfig(
+        desktop=False, command="sleep 30", command_timeout=dt.timedelta(minutes=5)
+    )
+    publisher = Publisher(settings)
+    events = [
+        Event("answer_arrived", f"answer:{n}:m", f"answer {n}") for n in range(QUEUE_LIMIT + 6)
+    ]
+    began = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="followup.notify.publisher"):
+        publisher.publish(events)
+    assert time.monotonic() - began < 1
+    dropped = [r for r in caplog.records if "too many events waiting" in r.getMessage()]
+    assert 1 <= len(dropped) <= 6
+    publisher.close(0.1)
+
+
+def test_a_publisher_replaced_by_a_reload_still_tells_what_it_had_queued(tmp_path: Path) -> None:
+    done = tmp_path / "done"
+    old = Publisher(NotifyConfig(desktop=False, command=f"sleep 0.5; touch {done}"))
+    old.publish([DRAFT])
+    old.retire()
+    assert wait_until(done.exists, 10)

@@ -14,6 +14,7 @@ from followup.config import Config, MaildirAccount, NotifyConfig, load_config
 from followup.core.errors import AuthError
 from followup.core.model import FolderInfo
 from followup.engine import CycleReport, run_once
+from followup.logs import add_secret
 from followup.mailbox.maildir import MaildirMailbox
 from followup.notify.announce import Announcer
 from followup.notify.events import Event, auth_event
@@ -228,3 +229,10 @@ def test_an_answer_title_names_what_kind_of_answer_it_is(kind: str | None, title
 def test_a_multi_line_value_reaches_the_command_as_one_line() -> None:
     event = Event("needs_auth", "auth:x", "account x: line one\nline two", account="x")
     assert event.environment()["FOLLOWUP_TEXT"] == "account x: line one line two"
+
+
+def test_a_secret_in_an_account_error_never_reaches_a_notification() -> None:
+    add_secret("hunter2-correct-horse")
+    event = auth_event("mail", "LOGIN refused for password hunter2-correct-horse")
+    assert "hunter2-correct-horse" not in event.text
+    assert "hunter2-correct-horse" not in event.environment()["FOLLOWUP_BODY"]

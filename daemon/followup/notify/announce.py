@@ -37,7 +37,7 @@ class Announcer:
         """After a reload: a new publisher if ``[notify]`` changed, the file in the new state dir."""
         if config.notify != self.publisher.settings:
             old, self.publisher = self.publisher, Publisher(config.notify)
-            old.close(0)
+            old.retire()
         if config.daemon.state_dir / FILE_NAME != self.calendar.path:
             self.calendar = CalendarFile(config.daemon.state_dir / FILE_NAME)
 

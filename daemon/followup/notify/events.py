@@ -17,6 +17,7 @@ from typing import Literal
 from followup.actions import ActionResult, result_line
 from followup.core.model import MessageMeta, when_text
 from followup.core.planner import InterviewPlan
+from followup.logs import redact
 
 EventName = Literal["draft_written", "draft_withdrawn", "answer_arrived", "needs_auth"]
 
@@ -195,4 +196,5 @@ def answer_events(plans: Sequence[InterviewPlan]) -> list[Event]:
 
 def auth_event(account: str, why: str) -> Event:
     """An account that cannot log in; ``why`` already says what to run (``followup auth``)."""
-    return Event("needs_auth", f"auth:{account}", f"account {account}: {why}", account=account)
+    text = redact(f"account {account}: {why}")  # as the journal shows it
+    return Event("needs_auth", f"auth:{account}", text, account=account)

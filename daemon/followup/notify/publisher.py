@@ -101,6 +101,11 @@ class Publisher:
                         "too many events waiting for the %s; not telling: %s", lane.name, event.text
                     )
 
+    def retire(self) -> None:
+        """Tell what is queued, then let the threads end (a reload made a new publisher)."""
+        for lane in self.lanes:
+            lane.stop()
+
     def close(self, timeout: float) -> None:
         """Let queued events go out for up to ``timeout`` seconds, then stop what still runs."""
         deadline = time.monotonic() + timeout
