@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,7 +112,7 @@ def test_one_desktop_notification_per_draft_and_none_again_after_a_restart(
     assert len(notification_server.recorded()) == 1
     # An answer after the draft: the untouched draft is withdrawn, and both are told.
     reply_from_dana(mail_root)
-    d.signal(1)  # SIGHUP: a reload runs a cycle at once
+    d.signal(signal.SIGHUP)  # a reload runs a cycle at once
     calls = notification_server.wait_for(3, timeout=20)
     assert sorted(c.summary for c in calls[1:]) == [
         "Answer from Acme Corp",
@@ -213,7 +214,7 @@ def test_a_hanging_notify_command_is_stopped_after_its_timeout_without_delaying_
         time.sleep(0.05)
     started = time.monotonic()
     assert len(drafts_in(mail_root)) == 1
-    d.signal(1)  # ... while the runner goes on: a reload and its cycle finish meanwhile
+    d.signal(signal.SIGHUP)  # ... while the runner goes on: a reload and its cycle finish
     d.wait_log("reloaded", timeout=10)
     notify.wait_for(lambda m: "nothing scheduled" in m.get("STATUS", ""), timeout=10)
     assert "did not finish" not in d.stderr()

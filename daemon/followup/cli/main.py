@@ -161,6 +161,7 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
         sys.exit(run_service(obj.config_path(), now_arg=now_arg, dry_run=dry_run))
     from followup.cli.render import render_cycle
     from followup.engine import run_once
+    from followup.notify.announce import Announcer
 
     now = parse_now(now_arg, config)
     with writing(config.daemon.state_dir, wait):
@@ -168,12 +169,11 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
         try:
             with open_mailboxes(config) as boxes:
                 report = run_once(config, boxes, store, now, dry_run=dry_run)
-            if not dry_run:  # tell what is new; the command gets its full timeout to finish
-                from followup.notify.announce import announce_once
-
-                announce_once(config, store, report)
+            announcer = Announcer(config, quiet=dry_run)
+            announcer.after_cycle(config, store, report)
         finally:
             store.close()
+    announcer.finish(config)  # the notify command may take its time: not while holding the lock
     click.echo(render_cycle(report), nl=False)
     if report.account_errors and len(report.account_errors) == len(config.accounts):
         sys.exit(EXIT_UNREACHABLE)

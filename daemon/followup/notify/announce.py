@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
-from followup.actions import ActionResult
 from followup.config import Config
 from followup.core.planner import InterviewPlan
 from followup.engine import CycleReport
@@ -26,10 +27,35 @@ log = logging.getLogger(__name__)
 ONCE_GRACE = 5.0  # seconds beyond the command's timeout that ``run --once`` waits to exit
 
 
-class Announcer:
-    """The publisher and the calendar file of one configuration."""
+class AccountStates(Protocol):
+    """What the last steps found about the accounts (the daemon's ``AccountPool``)."""
 
-    def __init__(self, config: Config) -> None:
+    @property
+    def errors(self) -> Mapping[str, str]: ...  # every failing account, and why
+
+    @property
+    def auth_errors(self) -> Mapping[str, str]: ...  # of those: the login problems
+
+
+@dataclass(frozen=True)
+class CycleAccounts:
+    """The accounts as one cycle saw them (``run --once``)."""
+
+    errors: Mapping[str, str]
+    auth_errors: Mapping[str, str]
+
+    @classmethod
+    def of(cls, report: CycleReport) -> CycleAccounts:
+        errors = report.account_errors
+        return cls(errors, {n: why for n, why in errors.items() if n in report.needs_auth})
+
+
+class Announcer:
+    """The publisher and the calendar file of one configuration; ``quiet`` (a dry run) tells
+    nothing and writes no calendar."""
+
+    def __init__(self, config: Config, *, quiet: bool = False) -> None:
+        self.quiet = quiet
         self.publisher = Publisher(config.notify)
         self.calendar = CalendarFile(config.daemon.state_dir / FILE_NAME)
 
@@ -47,14 +73,16 @@ class Announcer:
         store: Store,
         plans: Sequence[InterviewPlan],
         now: dt.datetime,
-        *,
-        actions: Sequence[ActionResult] = (),
-        needs_auth: Mapping[str, str] | None = None,
-        failing: Collection[str] = (),
+        report: CycleReport | None,
+        accounts: AccountStates,
     ) -> list[Event]:
-        """Tell the new events; ``failing``: the accounts whose last sync failed."""
-        events = [*action_events(actions, plans), *answer_events(plans)]
-        events += [auth_event(name, why) for name, why in (needs_auth or {}).items()]
+        """Tell the new events of a step (``report``: what its cycle did, if it ran one)."""
+        if self.quiet:
+            return []
+        events = action_events(report.actions if report is not None else (), plans)
+        events += answer_events(plans)
+        events += [auth_event(name, why) for name, why in accounts.auth_errors.items()]
+        failing = accounts.errors
         healthy = [a.name for a in config.accounts if a.name not in failing]
         fresh = claim(store, events, now, all_synced=not failing, healthy_accounts=healthy)
         for event in fresh:
@@ -65,26 +93,13 @@ class Announcer:
         return fresh
 
     def after_cycle(self, config: Config, store: Store, report: CycleReport) -> list[Event]:
-        failing = set(report.account_errors)
-        needs_auth = {n: why for n, why in report.account_errors.items() if n in report.needs_auth}
         return self.after_step(
-            config,
-            store,
-            report.plans,
-            report.now,
-            actions=report.actions,
-            needs_auth=needs_auth,
-            failing=failing,
+            config, store, report.plans, report.now, report, CycleAccounts.of(report)
         )
 
     def close(self, timeout: float) -> None:
         self.publisher.close(timeout)
 
-
-def announce_once(config: Config, store: Store, report: CycleReport) -> list[Event]:
-    """``run --once``: tell what the cycle did, then wait for the telling to finish."""
-    announcer = Announcer(config)
-    try:
-        return announcer.after_cycle(config, store, report)
-    finally:
-        announcer.close(config.notify.command_timeout.total_seconds() + ONCE_GRACE)
+    def finish(self, config: Config) -> None:
+        """``run --once``: give the queued events, the command included, time to go out."""
+        self.close(config.notify.command_timeout.total_seconds() + ONCE_GRACE)

@@ -66,8 +66,7 @@ class Daemon:
         self.jobs = Jobs(self.request, clock)
         self.accounts = AccountPool()
         self.retry = RetryTimer()
-        # A dry run tells nothing and writes no calendar: it only shows what it would do.
-        self.announcer = None if dry_run else Announcer(config)
+        self.announcer = Announcer(config, quiet=dry_run)  # a dry run tells nothing
         self.status = "starting"
         self.exit_code = EXIT_OK
         self._busy_since: float | None = None
@@ -318,16 +317,7 @@ class Daemon:
             self.status = status
             self.notifier.status(status)
             log.info("status: %s", status)
-        if self.announcer is not None:
-            self.announcer.after_step(
-                self.config,
-                self._store_(),
-                plans,
-                now,
-                actions=report.actions if report is not None else (),
-                needs_auth=dict(self.accounts.auth_errors),
-                failing=set(self.accounts.errors),
-            )
+        self.announcer.after_step(self.config, self._store_(), plans, now, report, self.accounts)
 
     def _reload(self) -> None:
         self.notifier.reloading()
@@ -347,8 +337,7 @@ class Daemon:
         if new.daemon.state_dir != old.daemon.state_dir:
             self._close_store()
         self.accounts.reset()
-        if self.announcer is not None:
-            self.announcer.reconfigure(new)
+        self.announcer.reconfigure(new)
         self._stop_watchers()
         self.jobs.set_polls(new)
         self._start_watchers()
@@ -368,8 +357,7 @@ class Daemon:
         self._stop_scheduler()
         self.accounts.close_all()
         self._close_store()
-        if self.announcer is not None:
-            self.announcer.close(TELL_GRACE)
+        self.announcer.close(TELL_GRACE)
 
     def _stop_scheduler(self) -> None:
         with self._start_lock:
