@@ -205,7 +205,12 @@ def once_peak_rss(config: Path) -> float:
 
 
 def daemon_idle_rss(
-    config: Path, settle: float = 2.0, timeout: float = 60.0
+    config: Path,
+    settle: float = 2.0,
+    timeout: float = 60.0,
+    *,
+    now: str = NOW,
+    env: dict[str, str] | None = None,
 ) -> tuple[float, float]:
     """(VmRSS, VmHWM) in MiB of ``followup run`` once READY and its first cycle is done."""
     sock_dir = Path(tempfile.mkdtemp(prefix="followup-bench-notify-"))
@@ -213,10 +218,10 @@ def daemon_idle_rss(
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     listener.bind(str(path))
     listener.settimeout(1.5)
-    env = {**os.environ, "NOTIFY_SOCKET": str(path)}
+    full_env = {**os.environ, **(env or {}), "NOTIFY_SOCKET": str(path)}
     proc = subprocess.Popen(
-        followup_cmd(config, "run", "--now", NOW),
-        env=env,
+        followup_cmd(config, "run", "--now", now),
+        env=full_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -44,6 +45,9 @@ IN_WINDOW = 500
 # Interview on 2026-11-16: the first sync looks back 30 days, to 2026-10-17.
 WINDOW = (dt.datetime(2026, 10, 17, tzinfo=NY), dt.datetime(2026, 11, 26, 8, tzinfo=NY))
 EXTRAPOLATE_TO = 1_000_000
+NOW_DUE = "2026-11-27T10:00"  # Acme's check-in is due: one draft, so one event to tell
+NOTIFY_OFF = "[notify]\ndesktop = false\n\n"
+NOTIFY_ON = '[notify]\ndesktop = true\ncommand = "true"\n\n'
 
 GMAIL = """
 [[accounts]]
@@ -122,6 +126,38 @@ def gmail_config(work: Path, port: int, user: str, password: str) -> tuple[Path,
     return write_config(work, "imap-gmail", port, user, password, extra), gmail
 
 
+def notify_rss(work: Path, port: int, user: str, password: str, repeat: int = 3) -> list[Row]:
+    """Idle RSS after a cycle that drafted (so told) once: notifications off vs on.
+
+    "On" is a desktop notification to a private bus with a recording server, plus a
+    notify command; the median of ``repeat`` daemons (each its own state) per side.
+    """
+    from support.dbus_session import NotificationServer, SessionBus
+
+    bus = SessionBus()
+    server = NotificationServer(bus.address)
+    medians: dict[str, float] = {}
+    try:
+        for side, table in (("off", NOTIFY_OFF), ("on", NOTIFY_ON)):
+            samples = []
+            for i in range(repeat):
+                config = write_config(work, f"notify-{side}-{i}", port, user, password, table)
+                env = {"DBUS_SESSION_BUS_ADDRESS": bus.address}
+                samples.append(daemon_idle_rss(config, now=NOW_DUE, env=env)[0])
+            medians[side] = statistics.median(samples)
+        shown = len(server.recorded())
+    finally:
+        server.close()
+        bus.close()
+    growth = medians["on"] - medians["off"]
+    return [
+        Row("daemon_idle_rss_imap_notify_off", round(medians["off"], 1), "MiB"),
+        Row("daemon_idle_rss_imap_notify_on", round(medians["on"], 1), "MiB"),
+        Row("daemon_idle_rss_notify_growth", round(growth, 1), "MiB", "≤ 3 MiB", growth <= 3),
+        Row("desktop_notifications_shown", shown, "calls", f"= {repeat}", shown == repeat),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
@@ -197,6 +233,10 @@ def main() -> int:
                 rows.append(Row("daemon_peak_rss_imap_gmail", round(hwm, 1), "MiB"))
             except RuntimeError as exc:
                 notes.append(f"daemon RSS not measured ({exc}); see run_once_peak_rss")
+            try:  # last: it writes a draft into the mailbox
+                rows += notify_rss(work, proxy.port, user, server.password(user))
+            except RuntimeError as exc:
+                notes.append(f"notification RSS not measured ({exc})")
     finally:
         server.close()
         shutil.rmtree(work, ignore_errors=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
 
+from support.dbus_session import notification_server, session_bus  # noqa: F401
 from support.dovecot import dovecot_server, imap_harness  # noqa: F401
 from support.fake_gmail import gmail_harness  # noqa: F401
 from support.harness import harness  # noqa: F401
@@ -17,3 +20,12 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_real_desktop() -> Iterator[None]:
+    """No test, and no followup it starts, ever notifies the real desktop of whoever runs them;
+    a test that wants a bus passes its own private one (``session_bus``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/followup-tests/bus")
+        yield

@@ -49,8 +49,13 @@ class ActionResult:
     message: EmailMessage | None = None
 
 
+def result_line(r: ActionResult) -> str:
+    """The journal line of an act; a notification of it says the same words."""
+    return f"{r.outcome} {r.stage} for {r.company} ({r.interview_id}): {r.reason}"
+
+
 def log_result(r: ActionResult) -> None:
-    log.info("%s %s for %s (%s): %s", r.outcome, r.stage, r.company, r.interview_id, r.reason)
+    log.info("%s", result_line(r))
 
 
 def build_draft(

@@ -15,7 +15,7 @@ from typing import Literal
 
 from followup.actions import ActionResult, act, log_result
 from followup.config import Config
-from followup.core.errors import StateError, UserError
+from followup.core.errors import StateError, UserError, needs_sign_in
 from followup.core.planner import InterviewPlan, plan_all
 from followup.facts import current_key, derive_facts, read_new_facts, text_wanted, verdicts
 from followup.holiday_tables import calendar_for
@@ -35,6 +35,7 @@ class CycleReport:
     plans: list[InterviewPlan] = field(default_factory=list)
     actions: list[ActionResult] = field(default_factory=list)
     account_errors: dict[str, str] = field(default_factory=dict)
+    needs_auth: set[str] = field(default_factory=set)  # of account_errors: a login problem
     warnings: list[str] = field(default_factory=list)
     new_messages: int = 0
 
@@ -148,15 +149,42 @@ def run_once(
         except UserError as exc:  # unreachable, login refused, no credentials, bad label...
             log.error("account %s: %s", name, exc)
             report.account_errors[name] = str(exc)
+            if needs_sign_in(exc):
+                report.needs_auth.add(name)
             store.set_account_health(name, False, str(exc), now)
         else:
             detail = "synced" if synced else "reachable; no active interview, nothing to sync"
             store.set_account_health(name, True, detail, now)
     report.plans = plan_from_store(config, store, now)
+    _act_on(config, mailboxes, store, now, report, dry_run, acted=set())
+    if not dry_run:
+        report.plans = plan_from_store(config, store, now)
+        # A draft just written may retire an earlier stage's untouched draft of its round.
+        done = {(a.interview_id, a.stage) for a in report.actions}
+        if _act_on(config, mailboxes, store, now, report, dry_run, acted=done, only="withdraw"):
+            report.plans = plan_from_store(config, store, now)
+    return report
+
+
+def _act_on(
+    config: Config,
+    mailboxes: Mapping[str, Mailbox],
+    store: Store,
+    now: dt.datetime,
+    report: CycleReport,
+    dry_run: bool,
+    *,
+    acted: set[tuple[str, str]],
+    only: str | None = None,
+) -> int:
+    """Carry out the planned actions (``only`` one kind of them); returns how many."""
+    count = 0
     for plan in report.plans:
         account = config.account_for(plan.interview).name
         for stage in plan.stages:
-            if stage.action == "none":
+            if stage.action == "none" or (only is not None and stage.action != only):
+                continue
+            if (plan.interview.id, stage.stage) in acted and only is not None:
                 continue
             if account in report.account_errors:
                 why = report.account_errors[account]
@@ -173,6 +201,5 @@ def run_once(
                 )
             report.actions.append(result)
             log_result(result)
-    if not dry_run:
-        report.plans = plan_from_store(config, store, now)
-    return report
+            count += 1
+    return count

@@ -23,91 +23,10 @@ from followup.core.errors import StateError
 from followup.core.model import MessageMeta, StageName, StageRecord, StageState
 from followup.core.text_facts import TextFacts
 from followup.store_codec import facts_from_json, facts_to_json, meta_from_json, meta_to_json
+from followup.store_schema import MIGRATIONS, SCHEMA_VERSION
 
 FolderRole = Literal["watched", "sent"]
 DB_NAME = "state.sqlite3"
-
-# Each entry migrates from user_version == index to index + 1.
-_MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE cursors (
-        account TEXT NOT NULL,
-        folder TEXT NOT NULL,
-        cursor TEXT NOT NULL,
-        since TEXT NOT NULL,
-        PRIMARY KEY (account, folder)
-    );
-    CREATE TABLE messages (
-        account TEXT NOT NULL,
-        folder TEXT NOT NULL,
-        uid TEXT NOT NULL,
-        role TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        date TEXT,
-        meta TEXT NOT NULL,
-        PRIMARY KEY (account, folder, uid)
-    );
-    CREATE INDEX messages_by_message_id ON messages (message_id);
-    CREATE TABLE stages (
-        interview_id TEXT NOT NULL,
-        stage TEXT NOT NULL,
-        state TEXT NOT NULL,
-        account TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        ref TEXT,
-        reason TEXT NOT NULL DEFAULT '',
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (interview_id, stage)
-    );
-    CREATE TABLE account_health (
-        account TEXT PRIMARY KEY,
-        ok INTEGER NOT NULL,
-        detail TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        interview_id TEXT,
-        stage TEXT,
-        kind TEXT NOT NULL,
-        detail TEXT NOT NULL
-    );
-    """,
-    # 2: stage records per (interview, stage, round); what the text said, never the text.
-    """
-    CREATE TABLE stages_by_round (
-        interview_id TEXT NOT NULL,
-        stage TEXT NOT NULL,
-        round INTEGER NOT NULL DEFAULT 1,
-        state TEXT NOT NULL,
-        account TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        ref TEXT,
-        reason TEXT NOT NULL DEFAULT '',
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (interview_id, stage, round)
-    );
-    INSERT INTO stages_by_round
-        (interview_id, stage, round, state, account, message_id, ref, reason, updated_at)
-        SELECT interview_id, stage, 1, state, account, message_id, ref, reason, updated_at
-        FROM stages;
-    DROP TABLE stages;
-    ALTER TABLE stages_by_round RENAME TO stages;
-    CREATE TABLE text_facts (
-        account TEXT NOT NULL,
-        folder TEXT NOT NULL,
-        uid TEXT NOT NULL,
-        key TEXT NOT NULL,
-        facts TEXT NOT NULL,
-        PRIMARY KEY (account, folder, uid)
-    );
-    UPDATE messages SET meta = json_remove(meta, '$.body_excerpt');
-    ALTER TABLE account_health ADD COLUMN last_sync TEXT;
-    UPDATE account_health SET last_sync = at WHERE ok = 1;
-    """,
-)
-SCHEMA_VERSION = len(_MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -204,7 +123,7 @@ class Store:
             return
         with self._tx():
             for target in range(self._version(), SCHEMA_VERSION):
-                for statement in _split_sql(_MIGRATIONS[target]):
+                for statement in _split_sql(MIGRATIONS[target]):
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -229,6 +148,10 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
             raise StateError(_state_problem(self.path, exc)) from exc
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A write transaction, for modules that keep a table of their own (``notices``)."""
+        return self._tx()
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:

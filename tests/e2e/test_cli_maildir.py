@@ -102,6 +102,7 @@ def test_an_out_of_office_reply_does_not_count_as_an_answer(env: Env) -> None:
             subject="Out of office: Thank you for today",
             in_reply_to="ty@example.com",
             headers={"Auto-Submitted": "auto-replied"},
+            body="I'm out of the office with limited access to email.\n",
         ),
     )
     env.run(AFTER_DUE)
@@ -311,7 +312,12 @@ def test_demo_runs_and_shows_a_draft_and_its_reasons() -> None:
     assert result.returncode == 0, result.stderr
     assert "drafted: check_in for Initech" in result.stdout
     assert "applicant-tracking" in result.stdout
-    assert "--- the check_in draft for" in result.stdout
+    # One delay that re-arms the wait, one rejection that closes the interview.
+    assert "drafted: check_in for Stark Industries" in result.stdout
+    assert "check-in (round 2, after their Nov 27 promise)" in result.stdout
+    assert "[replied, rejected]" in result.stdout
+    assert "you mentioned you hoped to have an update by Friday, November 27" in result.stdout
+    assert "--- the check_in draft for Stark Industries" in result.stdout
     assert "{{" not in result.stdout
 
 

@@ -19,8 +19,10 @@ import pytest
 
 from followup.config import load_config
 from followup.core.errors import ConfigError
-from followup.core.model import Address, Interview
+from followup.core.model import Address, Interview, ScheduleConfig
 from followup.core.planner import InterviewFacts, InterviewPlan, StagePlan
+from followup.core.rounds import tell
+from followup.holiday_tables import calendar_for
 from followup.service.clock import Clock
 from followup.service.status_line import status_line
 from support.configs import imap_account
@@ -78,8 +80,12 @@ def _plan(
         started_at=dt.datetime(2026, 11, 16, tzinfo=NY),
         contacts=(Address("Dana", f"dana@{iid}.example"),),
     )
+    facts = InterviewFacts(interview=iv)
+    sched = ScheduleConfig(timezone="America/New_York")
+    story = tell(iv, (), sched, calendar_for(sched))
     return InterviewPlan(
-        facts=InterviewFacts(interview=iv),
+        facts=facts,
+        story=story,
         state=state,  # type: ignore[arg-type]
         stages=tuple(
             StagePlan(iid, name, due, st, "", f"<{iid}-{name}@x>", action)  # type: ignore[arg-type]

@@ -163,7 +163,7 @@ class Scenario:
             return sorted(client.search(criteria))
 
     def record(self) -> tuple[str, str | None] | None:
-        rec = self.store.stage_records().get(("acme-backend", "check_in"))
+        rec = self.store.stage_records().get(("acme-backend", "check_in", 1))
         return None if rec is None else (rec.state, rec.ref)
 
     def check(self, *, settled: str | None = None, withdrawing: bool = False) -> None:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from followup.cli.demo import sample_message
 
 DANA = "Dana Whitfield <dana@acme.example>"
+# What the company's mail says unless a test says otherwise: an answer (a next step).
+ANSWER = "Hi Jordan,\n\nWhich days next week would work for a call with our CTO?\n\nBest,\nDana\n"
 ME = "Jordan Rivera <jordan@example.com>"
 
 
@@ -20,7 +22,7 @@ def mail(
     subject: str = "Next steps",
     in_reply_to: str | None = None,
     headers: Mapping[str, str] | None = None,
-    body: str = "Hello,\n\nsome text.\n",
+    body: str = ANSWER,
 ) -> bytes:
     """A plain-text message as raw CRLF bytes; ``in_reply_to`` also fills References."""
     return sample_message(

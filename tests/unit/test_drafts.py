@@ -12,12 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from followup.core.conversation import ThreadContext, address, thread_context
 from followup.core.drafts import (
-    ThreadContext,
-    choose_recipient,
     compose_draft,
     message_id_for,
-    thread_context,
 )
 from followup.core.model import (
     STAGES,
@@ -119,49 +117,55 @@ def test_message_id_uses_the_identity_domain_in_lower_case() -> None:
     assert message_id_for("a", "closure", "Jordan@Example.COM").endswith("@example.com")
 
 
-# --- choose_recipient -----------------------------------------------------------------------
+# --- whom a draft goes to ------------------------------------------------------------------
+
+
+def recipient(
+    iv: Interview, messages: list[MessageMeta], me: frozenset[str] = frozenset()
+) -> Address | None:
+    return address(iv, messages, me=me).recipient
 
 
 def test_recipient_is_the_person_who_wrote_last() -> None:
     messages = [meta("1", DANA, 17), meta("2", SAM, 19), meta("3", DANA, 18)]
-    assert choose_recipient(interview(), messages) == SAM
+    assert recipient(interview(), messages) == SAM
 
 
 def test_no_reply_sender_is_never_the_recipient() -> None:
     robot = Address(name="Acme Careers", email="no-reply@acme.com")
     messages = [meta("1", SAM, 17), meta("2", robot, 19)]
-    assert choose_recipient(interview(), messages) == SAM
+    assert recipient(interview(), messages) == SAM
 
 
 def test_ats_sender_is_skipped_but_its_human_reply_to_is_used() -> None:
     ats = Address(name="Dana via Greenhouse", email="dana-acme@greenhouse-mail.io")
     relayed = meta("1", ats, 19, reply_to=(DANA,))
-    assert choose_recipient(interview(contacts=(SAM,)), [relayed]) == DANA
+    assert recipient(interview(contacts=(SAM,)), [relayed]) == DANA
 
 
 def test_ats_sender_without_a_human_falls_back_to_the_first_contact() -> None:
     ats = Address(name="Acme Hiring", email="notifications@hire.lever.co")
-    assert choose_recipient(interview(contacts=(SAM, DANA)), [meta("1", ats, 19)]) == SAM
+    assert recipient(interview(contacts=(SAM, DANA)), [meta("1", ats, 19)]) == SAM
 
 
 def test_my_own_messages_never_make_me_the_recipient() -> None:
     mine = Address(name="Jordan Rivera", email="j.rivera@mail.test")
     messages = [meta("1", DANA, 17), meta("2", mine, 20)]
-    assert choose_recipient(interview(), messages, me=ME.addresses()) == DANA
+    assert recipient(interview(), messages, ME.addresses()) == DANA
 
 
 def test_undated_messages_count_as_oldest() -> None:
     messages = [meta("1", SAM, None), meta("2", DANA, 17)]
-    assert choose_recipient(interview(), messages) == DANA
+    assert recipient(interview(), messages) == DANA
 
 
 def test_without_messages_the_first_human_contact_is_used() -> None:
     robot = Address(name="", email="donotreply@acme.com")
-    assert choose_recipient(interview(contacts=(robot, SAM)), []) == SAM
+    assert recipient(interview(contacts=(robot, SAM)), []) == SAM
 
 
 def test_no_human_anywhere_means_no_recipient() -> None:
-    assert choose_recipient(interview(contacts=()), []) is None
+    assert recipient(interview(contacts=()), []) is None
 
 
 # --- thread_context -------------------------------------------------------------------------

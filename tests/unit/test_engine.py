@@ -40,7 +40,7 @@ def test_an_account_without_credentials_is_reported_and_the_other_account_still_
         store.close()
     assert "keyring is locked" in report.account_errors["other"]
     assert [a.outcome for a in report.actions] == ["drafted"]
-    assert health["other"][0] is False and health["local"][0] is True
+    assert health["other"].ok is False and health["local"].ok is True
     assert len(env.drafts()) == 1
 
 

@@ -16,6 +16,7 @@ from followup.core.model import (
     StageRecord,
 )
 from followup.core.planner import InterviewFacts, plan_interview
+from followup.core.rounds import Answer
 from followup.holiday_tables import calendar_for
 
 NY = ZoneInfo("America/New_York")
@@ -45,10 +46,14 @@ def msg(when: dt.datetime, sender: Address, mid: str = "m") -> MessageMeta:
     return MessageMeta(message_id=mid, date=when, sender=sender)
 
 
+def reply(when: dt.datetime, sender: Address, kind: str = "reply") -> tuple[Answer, ...]:
+    return (Answer(msg(when, sender, "r"), "reply: a contact", kind, "they wrote"),)
+
+
 def states(
     facts: InterviewFacts,
     now: dt.datetime,
-    records: dict[tuple[str, StageName], StageRecord] | None = None,
+    records: dict[tuple[str, StageName, int], StageRecord] | None = None,
 ) -> dict[str, tuple[str, str]]:
     plan = plan_interview(USER, SCHED, facts, records or {}, now, CAL)
     return {s.stage: (s.state, s.action) for s in plan.stages}
@@ -87,7 +92,7 @@ def test_the_check_in_is_due_on_the_fourth_business_day_after_the_promise() -> N
 
 
 def test_a_reply_cancels_every_stage_that_was_not_written() -> None:
-    facts = InterviewFacts(IV, reply=msg(at(24), DANA))
+    facts = InterviewFacts(IV, answers=reply(at(24), DANA))
     plan = plan_interview(USER, SCHED, facts, {}, at(30), CAL)
     assert plan.state == "replied"
     assert {s.state for s in plan.stages} == {"cancelled"}
@@ -95,8 +100,8 @@ def test_a_reply_cancels_every_stage_that_was_not_written() -> None:
 
 def test_a_reply_after_a_written_draft_asks_for_its_withdrawal() -> None:
     record = StageRecord("acme", "check_in", "drafted", "m", "mid", "ref-1", "due", at(27, 9))
-    facts = InterviewFacts(IV, reply=msg(at(27, 11), DANA))
-    assert states(facts, at(27, 12), {("acme", "check_in"): record})["check_in"] == (
+    facts = InterviewFacts(IV, answers=reply(at(27, 11), DANA))
+    assert states(facts, at(27, 12), {("acme", "check_in", 1): record})["check_in"] == (
         "drafted",
         "withdraw",
     )
@@ -104,8 +109,8 @@ def test_a_reply_after_a_written_draft_asks_for_its_withdrawal() -> None:
 
 def test_a_draft_whose_ref_was_forgotten_is_never_withdrawn() -> None:
     record = StageRecord("acme", "check_in", "drafted", "m", "mid", None, "kept", at(27, 9))
-    facts = InterviewFacts(IV, reply=msg(at(27, 11), DANA))
-    assert states(facts, at(27, 12), {("acme", "check_in"): record})["check_in"] == (
+    facts = InterviewFacts(IV, answers=reply(at(27, 11), DANA))
+    assert states(facts, at(27, 12), {("acme", "check_in", 1): record})["check_in"] == (
         "drafted",
         "none",
     )
@@ -113,7 +118,9 @@ def test_a_draft_whose_ref_was_forgotten_is_never_withdrawn() -> None:
 
 def test_an_interrupted_draft_is_finished_on_the_next_cycle() -> None:
     record = StageRecord("acme", "check_in", "intent", "m", "mid", None, "due", at(27, 9))
-    assert states(InterviewFacts(IV), at(27, 10), {("acme", "check_in"): record})["check_in"] == (
+    assert states(InterviewFacts(IV), at(27, 10), {("acme", "check_in", 1): record})[
+        "check_in"
+    ] == (
         "intent",
         "draft",
     )
@@ -144,6 +151,6 @@ def test_an_interview_whose_stages_are_all_settled_is_done() -> None:
     only = replace(IV, stages=("check_in",))
     record = StageRecord("acme", "check_in", "drafted", "m", "mid", "r", "due", at(27, 9))
     plan = plan_interview(
-        USER, SCHED, InterviewFacts(only), {("acme", "check_in"): record}, at(30), CAL
+        USER, SCHED, InterviewFacts(only), {("acme", "check_in", 1): record}, at(30), CAL
     )
     assert plan.state == "done"

@@ -73,6 +73,14 @@ reply_promised_by = 2026-11-24
 contacts = ["Lee Novak <lee.novak@umbrella.example>"]
 
 [[interviews]]
+id = "stark-ml"
+company = "Stark Industries"
+role = "Machine Learning Engineer"
+interviewed_on = 2026-11-13
+reply_promised_by = 2026-11-20
+contacts = ["Maya Chen <maya.chen@stark.example>"]
+
+[[interviews]]
 id = "hooli-frontend"
 company = "Hooli"
 role = "Frontend Engineer"
@@ -126,11 +134,22 @@ def _sample_mail() -> dict[str, list[bytes]]:
         sample_message(
             sender="Globex Hiring Team <no-reply@us.greenhouse-mail.io>",
             to=ME,
-            subject="Next steps with Globex",
+            subject="Your application to Globex",
             when=_at(25, 15),
             mid="gh1@greenhouse-mail.io",
-            body="Hi Jordan,\n\nThank you for interviewing for the Site Reliability Engineer role at Globex. "
-            "The team would like to move you forward to the next stage.\n\nGlobex Recruiting",
+            body="Hi Jordan,\n\nThank you for interviewing for the Site Reliability Engineer role "
+            "at Globex. After careful consideration, we have decided to move forward with other "
+            "candidates.\n\nGlobex Recruiting",
+        ),
+        sample_message(
+            sender="Maya Chen <maya.chen@stark.example>",
+            to=ME,
+            subject="Re: Thank you — Machine Learning Engineer",
+            when=_at(20, 16),
+            mid="st1@stark.example",
+            reply_to="ty5@example.com",
+            body="Hi Jordan,\n\nThanks for your patience! We're still interviewing a few "
+            "candidates and expect to have a decision by Friday, November 27.\n\nBest,\nMaya",
         ),
         sample_message(
             sender="Lee Novak <lee.novak@umbrella.example>",
@@ -176,6 +195,14 @@ def _sample_mail() -> dict[str, list[bytes]]:
             when=_at(19, 17),
             mid="ty4@example.com",
             body="Hi Lee, thanks for walking me through the platform team.",
+        ),
+        sample_message(
+            sender=ME,
+            to="Maya Chen <maya.chen@stark.example>",
+            subject="Thank you — Machine Learning Engineer",
+            when=_at(13, 17),
+            mid="ty5@example.com",
+            body="Hi Maya, thank you for the conversation about the ranking models.",
         ),
     ]
     return {"INBOX": inbox, "Sent": sent, "Drafts": []}
@@ -226,6 +253,7 @@ def run_demo(keep: Path | None = None) -> str:
             render_status(NOW, plans, {}),
         ]
         drafted = [a for a in report.actions if a.message is not None]
+        drafted.sort(key=lambda a: a.interview_id != "stark-ml")  # the round-2 check-in first
         if drafted:
             first = drafted[0]
             assert first.message is not None

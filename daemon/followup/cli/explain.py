@@ -72,7 +72,7 @@ def explain_files(config: Config, store: Store, files: Sequence[Path]) -> list[E
             continue
         v = judge.verdict(meta)
         reading = v.reading
-        reason = v.match.reason + (f"; {reading.kind}: {reading.reason}" if reading else "")
+        reason = v.match.reason + (f"; {reading.reason}" if reading else "")
         out.append(
             Explained(
                 file,

@@ -12,30 +12,25 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from followup import __version__
-from followup.config import (
-    Config,
-    GmailAccount,
-    ImapAccount,
-    find_config_path,
-    load_config,
-    system_timezone,
-)
+from followup.cli.common import CONFIG as _CONFIG
+from followup.cli.common import STATE as _STATE
+from followup.cli.common import UNREACHABLE as _UNREACHABLE
+from followup.cli.common import Context, exit_codes, parse_now
+from followup.cli.more import calendar, completion
+from followup.config import Config, GmailAccount, ImapAccount, system_timezone
 from followup.config.starter import starter_config
-from followup.core.calendar import parse_date_or_datetime, parse_when
+from followup.core.calendar import parse_date_or_datetime
 from followup.core.errors import (
     EXIT_CANTCREAT,
-    EXIT_CONFIG,
     EXIT_NOINPUT,
     EXIT_STATE,
     EXIT_UNREACHABLE,
-    EXIT_USAGE,
     CannotCreate,
     FollowupError,
     UsageError,
@@ -47,18 +42,6 @@ from followup.mailbox import Mailbox, open_mailbox
 from followup.store import Store
 
 log = logging.getLogger(__name__)
-
-
-def exit_codes(*codes: tuple[int, str]) -> str:
-    """The "Exit codes" paragraph of a command's help."""
-    rows = [(0, "ok"), *codes, (EXIT_USAGE, "usage error")]
-    lines = "\n".join(f"{code:>4}  {what}" for code, what in sorted(rows))
-    return f"\b\nExit codes:\n{lines}"
-
-
-_CONFIG = (EXIT_CONFIG, "the configuration is invalid (every problem is listed)")
-_STATE = (EXIT_STATE, "the state database cannot be used (the message says what to do)")
-_UNREACHABLE = (EXIT_UNREACHABLE, "a mailbox could not be reached, or refused the login")
 
 
 class _Group(click.Group):
@@ -73,28 +56,6 @@ class _Group(click.Group):
         except FollowupError as exc:  # a bug-class error that still deserves a clean message
             click.echo(f"followup: {exc}", err=True)
             sys.exit(1)
-
-
-@dataclass
-class Context:
-    config_arg: str | None
-    verbose: int
-
-    def config_path(self) -> Path:
-        return find_config_path(self.config_arg)
-
-    def load(self) -> Config:
-        return load_config(self.config_path())
-
-
-def parse_now(text: str | None, config: Config) -> dt.datetime:
-    tz = config.schedule.tz
-    if text is None:
-        return dt.datetime.now(tz)
-    try:
-        return parse_when(text, tz).astimezone(tz)  # shown in the configured zone
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--now") from exc
 
 
 @contextmanager
@@ -200,6 +161,7 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
         sys.exit(run_service(obj.config_path(), now_arg=now_arg, dry_run=dry_run))
     from followup.cli.render import render_cycle
     from followup.engine import run_once
+    from followup.notify.announce import Announcer
 
     now = parse_now(now_arg, config)
     with writing(config.daemon.state_dir, wait):
@@ -207,8 +169,11 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
         try:
             with open_mailboxes(config) as boxes:
                 report = run_once(config, boxes, store, now, dry_run=dry_run)
+            announcer = Announcer(config, quiet=dry_run)
+            announcer.after_cycle(config, store, report)
         finally:
             store.close()
+    announcer.finish(config)  # the notify command may take its time: not while holding the lock
     click.echo(render_cycle(report), nl=False)
     if report.account_errors and len(report.account_errors) == len(config.accounts):
         sys.exit(EXIT_UNREACHABLE)
@@ -365,3 +330,7 @@ def demo(keep: Path | None) -> None:
     from followup.cli.demo import run_demo
 
     click.echo(run_demo(keep), nl=False)
+
+
+main.add_command(calendar)
+main.add_command(completion)

@@ -33,7 +33,7 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
         "from": answer.meta.sender.email if answer.meta.sender else None,
         "date": _iso(answer.meta.date),
         "message_id": answer.meta.message_id,
-        "reason": f"{answer.match_reason}; {answer.kind}: {answer.reason}",
+        "reason": f"{answer.match_reason}; {answer.reason}",
         "kind": answer.kind,
     }
 
@@ -115,13 +115,16 @@ def _interview_lines(p: InterviewPlan) -> list[str]:
     answer = p.answer
     if answer is not None:
         who = answer.meta.sender.formatted() if answer.meta.sender else "?"
-        lines.append(f"  reply: {who} on {_when(answer.meta.date)}: {answer.kind}: {answer.reason}")
+        lines.append(f"  reply: {who} on {_when(answer.meta.date)}: {answer.reason}")
+        lines.append(f"         ({answer.match_reason})")
     else:
         promise = f" (promised by {p.promised_by.isoformat()})" if p.promised_by else ""
         lines.append(f"  reply: none yet{promise}")
-    for s in p.stages:
+    notes = [_round_note(p, s) for s in p.stages]
+    width = max([10, *map(len, notes)])
+    for s, note in zip(p.stages, notes, strict=True):
         state = public_state(s.state)
-        lines.append(f"  {_round_note(p, s):<10} {state:<10} {_when(s.due):<21} {s.reason}")
+        lines.append(f"  {note:<{width}} {state:<10} {_when(s.due):<21} {s.reason}")
     return [*lines, ""]
 
 

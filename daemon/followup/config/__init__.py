@@ -10,6 +10,7 @@ from followup.config.model import (
     GmailAccount,
     ImapAccount,
     MaildirAccount,
+    NotifyConfig,
 )
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "GmailAccount",
     "ImapAccount",
     "MaildirAccount",
+    "NotifyConfig",
     "find_config_path",
     "load_config",
     "parse_config",

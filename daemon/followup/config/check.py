@@ -25,6 +25,7 @@ from followup.config.model import (
     GmailAccount,
     ImapAccount,
     MaildirAccount,
+    NotifyConfig,
 )
 from followup.core.ats import is_free_mail
 from followup.core.errors import ConfigError
@@ -255,6 +256,7 @@ def build_config(raw: dict[str, Any], path: Path, default_zone: str) -> Config:
     schedule.setdefault("timezone", default_zone)
     daemon = check.table(raw.get("daemon", {}), schema.DAEMON, "daemon")
     daemon.setdefault("state_dir", Path(DEFAULT_STATE_DIR).expanduser())
+    notify = check.table(raw.get("notify", {}), schema.NOTIFY, "notify")
     before = len(check.problems)
     accounts = _accounts(check, raw.get("accounts"))
     # With a broken account, references to it would only add noise.
@@ -272,4 +274,5 @@ def build_config(raw: dict[str, Any], path: Path, default_zone: str) -> Config:
         accounts=tuple(accounts),
         interviews=tuple(interviews),
         templates=templates,
+        notify=NotifyConfig(**notify),
     )

@@ -28,6 +28,15 @@ class DaemonConfig:
     state_dir: Path = field(default_factory=lambda: Path(DEFAULT_STATE_DIR).expanduser())
 
 
+@dataclass(frozen=True)
+class NotifyConfig:
+    """``[notify]``: desktop notifications and the user's own command, per event."""
+
+    desktop: bool = True  # used only when a session bus is found
+    command: str | None = None  # run through /bin/sh -c with FOLLOWUP_* variables
+    command_timeout: dt.timedelta = dt.timedelta(seconds=30)
+
+
 @dataclass(frozen=True, kw_only=True)
 class _Account:
     """What every account has: a name and the folders it plays roles with."""
@@ -77,6 +86,7 @@ class Config:
     accounts: tuple[AccountConfig, ...]
     interviews: tuple[Interview, ...]
     templates: dict[StageName, TemplateOverride] = field(default_factory=dict)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     def account_for(self, interview: Interview) -> AccountConfig:
         """The account an interview's drafts go to (validated at load time)."""

@@ -21,6 +21,7 @@ from followup.config.schema_accounts import (
     IMAP_ACCOUNT,
     MAILDIR_ACCOUNT,
 )
+from followup.config.schema_notify import NOTIFY
 from followup.core.model import STAGES
 
 IDENTITY = Section(
@@ -245,7 +246,15 @@ INTERVIEWS = Section(
     array=True,
 )
 
-SECTIONS: tuple[Section, ...] = (IDENTITY, SCHEDULE, DAEMON, ACCOUNTS, TEMPLATES, INTERVIEWS)
+SECTIONS: tuple[Section, ...] = (
+    IDENTITY,
+    SCHEDULE,
+    DAEMON,
+    NOTIFY,
+    ACCOUNTS,
+    TEMPLATES,
+    INTERVIEWS,
+)
 
 
 def section(name: str) -> Section:
@@ -292,6 +301,7 @@ __all__ = [
     "IMAP_ACCOUNT",
     "INTERVIEWS",
     "MAILDIR_ACCOUNT",
+    "NOTIFY",
     "SCHEDULE",
     "SECTIONS",
     "TEMPLATES",

@@ -15,6 +15,7 @@ from followup.config.schema import (
     DAEMON,
     IDENTITY,
     INTERVIEWS,
+    NOTIFY,
     SCHEDULE,
     TEMPLATES,
     toml_value,
@@ -80,6 +81,7 @@ def starter_config(
     schedule_values: dict[str, object] = {"timezone": timezone} if timezone else {}
     out += _key_lines(SCHEDULE.keys, schedule_values, commented=False)
     out += ["", f"# {DAEMON.doc}", "[daemon]", *_key_lines(DAEMON.keys, {}, commented=False)]
+    out += ["", f"# {NOTIFY.doc}", "[notify]", *_key_lines(NOTIFY.keys, {}, commented=False)]
     account: dict[str, object] = {"name": "mail", "type": account_type}
     if account_type == "imap":
         account.update(host=host, username=username or email)

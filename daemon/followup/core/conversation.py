@@ -142,7 +142,7 @@ def address(
     draft starts a new thread to the first contact.
     """
     mine = {m.lower() for m in me}
-    groups = threads(conversation)
+    groups = [g for g in threads(conversation) if _people(g, mine)]  # someone to write to
     chosen: tuple[MessageMeta, ...] | None = None
     if about is not None:
         chosen = next((g for g in groups if about in g), None)
@@ -153,11 +153,17 @@ def address(
     if chosen is None:
         contact = next((c for c in interview.contacts if is_person(c, mine)), None)
         return Addressing(contact, None)
-    people = _writers(chosen, mine) + _written_to(chosen, mine)
+    people = _people(chosen, mine)
     author = about.reply_to[0] if about is not None and about.reply_to else None
     if about is not None and author is None and about.sender is not None:
         author = about.sender
     if author is not None and author in people:
         people.remove(author)
         people.insert(0, author)
-    return Addressing(people[0] if people else None, thread_context(chosen))
+    return Addressing(people[0], thread_context(chosen))
+
+
+def _people(thread: Sequence[MessageMeta], mine: Collection[str]) -> list[Address]:
+    """Whom a reply in this thread could go to: who wrote, then whom the user wrote to."""
+    people = _writers(thread, mine)
+    return people + [p for p in _written_to(thread, mine) if p not in people]

@@ -67,6 +67,11 @@ class CredentialsUnavailable(UserError):
     exit_code = EXIT_UNREACHABLE
 
 
+def needs_sign_in(exc: BaseException) -> bool:
+    """Whether an account error is a login problem the user must fix (``followup auth``)."""
+    return isinstance(exc, AuthError | CredentialsUnavailable)
+
+
 class StateError(UserError):
     """The state database cannot be opened, read or written."""
 

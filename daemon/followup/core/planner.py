@@ -104,10 +104,10 @@ def _stop(
         return "cancelled", f"{story.decisive.sender} {news} on {_day(story.decisive.meta.date)}"
     if later is not None:
         assert later.cause is not None
-        what = "a new meeting" if later.origin == "meeting" else "no decision yet"
+        what = "invited you to a new meeting" if later.origin == "meeting" else "has no answer yet"
         return "cancelled", (
             f"round {later.number} began on {_day(later.cause.meta.date)}: "
-            f"{later.cause.sender} wrote about {what}"
+            f"{later.cause.sender} {what}"
         )
     if r.answer is not None:
         return "cancelled", _summary(r.answer)

@@ -28,6 +28,7 @@ class AccountPool:
     def __init__(self) -> None:
         self.boxes: dict[str, Mailbox] = {}
         self.errors: dict[str, str] = {}
+        self.auth_errors: dict[str, str] = {}  # of errors: the login problems (`followup auth`)
 
     def get(
         self, config: Config, account: AccountConfig, store: Store, now: dt.datetime
@@ -44,12 +45,23 @@ class AccountPool:
         return box
 
     def failed(
-        self, name: str, why: str, store: Store, now: dt.datetime, *, logged: bool = False
+        self,
+        name: str,
+        why: str,
+        store: Store,
+        now: dt.datetime,
+        *,
+        logged: bool = False,
+        auth: bool = False,
     ) -> None:
         """Log, record, and drop the connection so the next step opens a fresh one."""
         if not logged and self.errors.get(name) != why:
             log.error("account %s: %s", name, why)
         self.errors[name] = why
+        if auth:
+            self.auth_errors[name] = why
+        else:
+            self.auth_errors.pop(name, None)
         store.set_account_health(name, False, why, now)
         box = self.boxes.pop(name, None)
         if box is not None:
@@ -57,6 +69,7 @@ class AccountPool:
                 box.close()
 
     def ok(self, name: str) -> None:
+        self.auth_errors.pop(name, None)
         if self.errors.pop(name, None) is not None:
             log.info("account %s: reachable again", name)
 
@@ -70,6 +83,7 @@ class AccountPool:
         """Forget connections and errors (after a reload)."""
         self.close_all()
         self.errors.clear()
+        self.auth_errors.clear()
 
 
 class RetryTimer:

@@ -27,11 +27,13 @@ from followup.core.errors import (
     StateError,
     UsageError,
     UserError,
+    needs_sign_in,
 )
 from followup.core.planner import InterviewPlan
 from followup.engine import CycleReport, plan_from_store, run_once, sync_account
 from followup.locks import DAEMON, FileLock, StateBusy, writing
 from followup.mailbox import Mailbox
+from followup.notify.announce import Announcer
 from followup.service.accounts import AccountPool, RetryTimer
 from followup.service.clock import Clock
 from followup.service.jobs import Jobs
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 STUCK_AFTER = 15 * 60.0  # a step running this long stops the watchdog pings, so systemd restarts us
 STOP_GRACE = 60.0  # how long the main thread waits for the runner to finish its step on exit
 STEP_WAIT = 30.0  # how long a step waits for another followup (a `run --once`) to finish writing
+TELL_GRACE = 5.0  # how long queued notifications may still go out on exit
 
 
 class Daemon:
@@ -63,6 +66,7 @@ class Daemon:
         self.jobs = Jobs(self.request, clock)
         self.accounts = AccountPool()
         self.retry = RetryTimer()
+        self.announcer = Announcer(config, quiet=dry_run)  # a dry run tells nothing
         self.status = "starting"
         self.exit_code = EXIT_OK
         self._busy_since: float | None = None
@@ -253,8 +257,9 @@ class Daemon:
         for name in boxes:
             if name in failed:
                 why = report.account_errors.get(name) or "writing a draft failed"
+                auth = name in report.needs_auth
                 self.accounts.failed(
-                    name, why, store, report.now, logged=name in report.account_errors
+                    name, why, store, report.now, logged=name in report.account_errors, auth=auth
                 )
             else:
                 self.accounts.ok(name)
@@ -263,7 +268,7 @@ class Daemon:
             self.retry.failed(config.daemon.poll_interval.total_seconds())
         else:
             self.retry.succeeded()
-        self._publish(report.plans, report.now)
+        self._publish(report.plans, report.now, report)
 
     def _sync(self, name: str) -> None:
         """Sync one account (a poll or an IDLE push); run a full cycle only if something is due."""
@@ -280,7 +285,7 @@ class Daemon:
         except StateError:
             raise
         except UserError as exc:  # unreachable, login refused, no credentials...
-            self.accounts.failed(name, str(exc), store, now)
+            self.accounts.failed(name, str(exc), store, now, auth=needs_sign_in(exc))
             self._publish(plan_from_store(self.config, store, now), now)
             return
         store.set_account_health(name, True, "synced", now)
@@ -303,13 +308,16 @@ class Daemon:
         else:
             self._publish(plans, now)
 
-    def _publish(self, plans: Sequence[InterviewPlan], now: dt.datetime) -> None:
+    def _publish(
+        self, plans: Sequence[InterviewPlan], now: dt.datetime, report: CycleReport | None = None
+    ) -> None:
         self.jobs.set_stages(plans, now)
         status = status_line(plans, now, list(self.accounts.errors))
         if status != self.status:
             self.status = status
             self.notifier.status(status)
             log.info("status: %s", status)
+        self.announcer.after_step(self.config, self._store_(), plans, now, report, self.accounts)
 
     def _reload(self) -> None:
         self.notifier.reloading()
@@ -329,6 +337,7 @@ class Daemon:
         if new.daemon.state_dir != old.daemon.state_dir:
             self._close_store()
         self.accounts.reset()
+        self.announcer.reconfigure(new)
         self._stop_watchers()
         self.jobs.set_polls(new)
         self._start_watchers()
@@ -348,6 +357,7 @@ class Daemon:
         self._stop_scheduler()
         self.accounts.close_all()
         self._close_store()
+        self.announcer.close(TELL_GRACE)
 
     def _stop_scheduler(self) -> None:
         with self._start_lock:

@@ -1,0 +1,1 @@
+"""Telling the user: events, desktop notifications, the notify command, the calendar file."""
