@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from followup.core.parsing import parse_message
 from followup.mailbox import Mailbox
 from support.harness import DRAFT, FLAGGED, SEEN, MailboxHarness
 from support.messages import mail
@@ -163,6 +164,21 @@ class TestMailboxContract:
         assert 1000 < len(excerpt) <= 4096
         assert by_id["dana-1@acme.example"].body_excerpt == ""
 
+    def test_every_backend_hands_the_rules_the_text_explain_reads_from_the_file(
+        self, harness: MailboxHarness, box: Mailbox
+    ) -> None:
+        raw = rich_message()
+        harness.deliver("INBOX", raw)
+        inbox = box.folders().watched[0]
+        (fetched,) = box.fetch_new(inbox, None, SINCE, lambda m: True).messages
+        again = box.fetch_text(inbox, [fetched.uid])[fetched.uid]
+        from_file = parse_message(raw, folder="explain", uid="file")
+        for meta in (fetched, again):
+            assert meta.body_excerpt == from_file.body_excerpt
+            assert meta.calendar == from_file.calendar
+        assert "Wir freuen uns" in fetched.body_excerpt and "<" not in fetched.body_excerpt
+        assert "METHOD:REQUEST" in fetched.calendar
+
     def test_a_draft_reads_back_as_stored_until_it_is_deleted(
         self, harness: MailboxHarness, box: Mailbox
     ) -> None:
@@ -179,3 +195,28 @@ class TestMailboxContract:
         harness.delete("Drafts", "followup.thank_you.z@example.com")
         assert box.withdraw_draft(ref) == "gone"
         assert harness.drafts() == []
+
+
+def rich_message() -> bytes:
+    """HTML only (base64, ISO-8859-1) with an invitation: the text sits far from the start."""
+    m = EmailMessage()
+    m["From"] = "Dana Whitfield <dana@acme.example>"
+    m["To"] = "Jordan Rivera <jordan@example.com>"
+    m["Subject"] = "Einladung: zweites Gespräch"
+    m["Date"] = format_datetime(dt.datetime(2026, 11, 20, 12, tzinfo=UTC))
+    m["Message-ID"] = "<rich@acme.example>"
+    html = (
+        "<html><head><style>p { color: red }</style></head><body>"
+        + "<p>Hallo Jordan,</p><p>Wir freuen uns, Sie zum zweiten Gespräch einzuladen.</p>"
+        + "<div>"
+        + "&nbsp;" * 300
+        + "</div><p>Viele Grüße<br>Dana</p></body></html>"
+    )
+    m.set_content(html, subtype="html", charset="iso-8859-1", cte="base64")
+    ics = (
+        "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+        "DTSTART:20261201T140000Z\r\nSUMMARY:Zweites Gespräch\r\n"
+        "ORGANIZER:mailto:dana@acme.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    m.add_alternative(ics, subtype="calendar", params={"method": "REQUEST"}, cte="base64")
+    return m.as_bytes()

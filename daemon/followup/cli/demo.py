@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from followup.cli.render import render_cycle, render_status
+from followup.cli.render import draft_text, render_cycle, render_status
 from followup.config import MaildirAccount, load_config
 from followup.engine import plan_from_store, run_once
 from followup.mailbox.maildir import MaildirMailbox
@@ -221,16 +221,6 @@ def build_demo(root: Path) -> Path:
     return config
 
 
-def _readable(message: EmailMessage) -> str:
-    headers = [
-        f"{name}: {message[name]}"
-        for name in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To")
-        if message[name] is not None
-    ]
-    body = message.get_content() if not message.is_multipart() else ""
-    return "\n".join(headers) + "\n\n" + str(body).rstrip()
-
-
 def run_demo(keep: Path | None = None) -> str:
     root = keep or Path(tempfile.mkdtemp(prefix="followup-demo-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -260,7 +250,7 @@ def run_demo(keep: Path | None = None) -> str:
             out.append(
                 f"--- the {first.stage} draft for {first.company}, as your mail client shows it ---"
             )
-            out.append(_readable(first.message))
+            out.append(draft_text(first.message))
             out.append("--- end of draft ---")
         out.append("")
         out.append(

@@ -159,7 +159,7 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
         from followup.service.daemon import run_service
 
         sys.exit(run_service(obj.config_path(), now_arg=now_arg, dry_run=dry_run))
-    from followup.cli.render import render_cycle
+    from followup.cli.render import render_cycle, render_drafts
     from followup.engine import run_once
     from followup.notify.announce import Announcer
 
@@ -175,6 +175,8 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
             store.close()
     announcer.finish(config)  # the notify command may take its time: not while holding the lock
     click.echo(render_cycle(report), nl=False)
+    if dry_run:
+        click.echo(render_drafts(report), nl=False)
     if report.account_errors and len(report.account_errors) == len(config.accounts):
         sys.exit(EXIT_UNREACHABLE)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from email.message import EmailMessage
 from typing import Any
 
 from followup.core.model import when_text
@@ -152,6 +153,28 @@ def render_status(
     for p in [*(p for p in plans if p.outcome is None), *ended]:  # outcomes at the bottom
         lines += _interview_lines(p)
     return "\n".join(lines)
+
+
+def draft_text(message: EmailMessage) -> str:
+    """A draft as a mail client shows it: the headers a person reads, then the text."""
+    headers = [
+        f"{name}: {message[name]}"
+        for name in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References")
+        if message[name] is not None
+    ]
+    body = message.get_content() if not message.is_multipart() else ""
+    return "\n".join(headers) + "\n\n" + str(body).rstrip()
+
+
+def render_drafts(report: CycleReport) -> str:
+    """The full text of every draft a dry run would write."""
+    out = []
+    for a in report.actions:
+        if a.outcome == "would-draft" and a.message is not None:
+            out.append(f"--- the {a.stage} draft for {a.company} ({a.interview_id}) ---")
+            out.append(draft_text(a.message))
+            out.append("--- end of draft ---")
+    return "\n".join(out) + "\n" if out else ""
 
 
 def render_cycle(report: CycleReport) -> str:
