@@ -174,7 +174,12 @@ def valid_zone(name: str) -> bool:
 
 def timezone(value: object, key: Key) -> str:
     if not isinstance(value, str) or not valid_zone(value):
-        raise _bad(f'expected an IANA time zone like "Europe/Berlin", got {show(value)}')
+        close = ""
+        if isinstance(value, str) and value.strip():
+            import zoneinfo  # the list of zones is read from disk only for this hint
+
+            close = hint(value, zoneinfo.available_timezones())
+        raise _bad(f'expected an IANA time zone like "Europe/Berlin", got {show(value)}{close}')
     return value
 
 
@@ -304,12 +309,32 @@ def date_or_datetime(value: object, key: Key) -> dt.date:
     )
 
 
+_NEEDS_QUOTES = re.compile(r'[,;:@()\[\]\\"<>.]')
+
+
 def _contact(value: object, key: Key) -> Address:
     if isinstance(value, str):
         name, email = parseaddr(value)
         if email and _EMAIL.fullmatch(email) and ("<" in value or not name):
             return Address(name.strip(), email.lower())
+        quoted = _quoted_suggestion(value)
+        if quoted:
+            raise _bad(
+                f"a name with {quoted[1]!r} in it needs quotes: write {quoted[0]} "
+                f"instead of {show(value)}"
+            )
     raise _bad(f'expected "Name <name@company.com>", got {show(value)}')
+
+
+def _quoted_suggestion(value: str) -> tuple[str, str] | None:
+    """ "Whitfield, Dana <dana@acme.com>" → the quoted form and the character that needs it."""
+    name, sep, rest = value.partition("<")
+    email = rest.rstrip().removesuffix(">").strip()
+    found = _NEEDS_QUOTES.search(name.strip())
+    if not sep or found is None or not _EMAIL.fullmatch(email) or name.strip().startswith('"'):
+        return None
+    escaped = name.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return json.dumps(f'"{escaped}" <{email}>'), found.group()
 
 
 def contacts(value: object, key: Key) -> tuple[Address, ...]:
