@@ -31,6 +31,11 @@ from followup.store import Store
 
 log = logging.getLogger(__name__)
 
+NO_UIDPLUS = (
+    "kept: the server cannot withdraw a single draft without UIDPLUS, so it stays in "
+    "Drafts for you to delete"
+)
+
 Outcome = Literal[
     "drafted",
     "would-draft",
@@ -202,7 +207,11 @@ def _withdraw(
         record("withdrawn", None, f"withdrawn: {stage.reason}")
         return result("withdrawn", stage.reason)
     # The user edited, sent or removed it: it is theirs now; remember not to look again.
-    note = "you edited it, so it stays" if outcome == "changed" else "it was already gone"
+    # Or the server cannot remove one message safely: say so, and do not ask again.
+    note = {
+        "changed": "you edited it, so it stays",
+        "unsupported": NO_UIDPLUS,
+    }.get(outcome, "it was already gone")
     record("drafted", None, f"{stage.reason}; {note}")
     return result("kept", f"{stage.reason}; {note}")
 
@@ -227,6 +236,8 @@ def _cleanup(
         note = "; the interrupted draft was removed"
     elif outcome == "changed":
         state, note = "drafted", "; the interrupted draft was kept because you changed it"
+    elif outcome == "unsupported":
+        state, note = "drafted", f"; the interrupted draft was {NO_UIDPLUS}"
     else:
         note = ""
     record(state, None, stage.reason + note)

@@ -103,9 +103,20 @@ def init(obj: Context) -> None:
 
 
 @main.command(epilog=exit_codes(_CONFIG, (EXIT_UNREACHABLE, "an account failed its check")))
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also prove each IMAP account can store a draft: append a probe and remove it at once.",
+)
 @click.pass_obj
-def check(obj: Context) -> None:
-    """Validate config, templates and credentials; connect to each account and show its folders."""
+def check(obj: Context, write: bool) -> None:
+    """Validate config, templates and credentials; connect to each account and show its folders.
+
+    Says what each IMAP server lacks and what that means. With --write, stores a small
+    probe flagged \\Draft \\Deleted the way a draft is stored, and removes it by UID EXPUNGE.
+    """
+    from followup.cli.check import check_account
+
     config = obj.load()
     click.echo(
         f"config {config.path}: ok ({len(config.interviews)} interviews, "
@@ -113,22 +124,10 @@ def check(obj: Context) -> None:
     )
     failed = False
     for account in config.accounts:
-        try:
-            box = open_mailbox(config, account)
-            try:
-                info = box.folders()
-                # A real round trip to Drafts: proves the credentials and the folder work.
-                box.find_draft("followup-check@invalid")
-            finally:
-                box.close()
-        except UserError as exc:
-            failed = True
-            click.echo(f"account {account.name} ({account.type}): FAILED: {exc}")
-            continue
-        click.echo(
-            f"account {account.name} ({account.type}): ok; watching {', '.join(info.watched)}; "
-            f"Sent: {info.sent or '(none found)'}; Drafts: {info.drafts}"
-        )
+        ok, lines = check_account(config, account, write=write)
+        failed = failed or not ok
+        for line in lines:
+            click.echo(line)
     if failed:
         sys.exit(EXIT_UNREACHABLE)
 
@@ -175,7 +174,8 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
             store.close()
     announcer.finish(config)  # the notify command may take its time: not while holding the lock
     click.echo(render_cycle(report), nl=False)
-    if report.account_errors and len(report.account_errors) == len(config.accounts):
+    every_account_failed = len(report.account_errors) == len(config.accounts)
+    if report.blocked or (report.account_errors and every_account_failed):
         sys.exit(EXIT_UNREACHABLE)
 
 
