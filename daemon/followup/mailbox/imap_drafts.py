@@ -79,7 +79,8 @@ class DraftOps:
         validity = uidvalidity(client, drafts, state)
         placed = parse_appenduid(response)
         if placed is not None and validity in (None, placed[0]):
-            ref = DraftRef(placed[0], placed[1], content_digest(raw), message_id)
+            # Without a UIDVALIDITY to check it against later, the UID is only good now.
+            ref = DraftRef(validity or 0, placed[1], content_digest(raw), message_id)
         else:
             found = find_selected(client, validity, message_id)
             if found is None:
