@@ -12,8 +12,10 @@ from support.dbus_session import notification_server, session_bus  # noqa: F401
 from support.dovecot import dovecot_server, imap_harness  # noqa: F401
 from support.fake_gmail import gmail_harness  # noqa: F401
 from support.harness import harness  # noqa: F401
+from support.imap_quirks import imap_quirks_harness  # noqa: F401
 from support.maildir_harness import maildir_harness  # noqa: F401
 from support.memory_harness import memory_harness  # noqa: F401
+from support.pymap_server import pymap_harness, pymap_server  # noqa: F401
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]

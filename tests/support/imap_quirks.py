@@ -10,11 +10,19 @@ else passes through to Dovecot unchanged, so the rest of the behaviour stays rea
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import pytest
+from imapclient import IMAPClient
+
+from followup.config import ImapAccount
+from support.dovecot import DovecotServer, ImapHarness
 
 _LITERAL = re.compile(rb"\{(\d+)\+?\}\r\n$")
 _CAPS = re.compile(rb"(\* CAPABILITY |\[CAPABILITY )([^\]\r\n]*)", re.IGNORECASE)
@@ -264,3 +272,44 @@ class QuirkProxy:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ProxiedServer:
+    """A Dovecot reached through a ``QuirkProxy``; the user's own client still goes direct."""
+
+    def __init__(self, dovecot: DovecotServer, proxy: QuirkProxy) -> None:
+        self.dovecot = dovecot
+        self.proxy = proxy
+
+    def add_user(self) -> str:
+        return self.dovecot.add_user()
+
+    def password(self, user: str) -> str:
+        return self.dovecot.password(user)
+
+    def client(self, user: str) -> IMAPClient:
+        return self.dovecot.client(user)
+
+    def folder(self, name: str) -> str:
+        return self.dovecot.folder(name)
+
+    def account(self, user: str, **overrides: object) -> ImapAccount:
+        return self.dovecot.account(user, **{"port": self.proxy.port, **overrides})
+
+
+# Courier's refusal, Mailutils' dropped APPEND flags, and neither ENABLE nor UNSELECT.
+COURIER_LIKE = Quirks(
+    refuse_append_to_examined=True,
+    drop_append_flags=True,
+    hide=frozenset({"ENABLE", "UNSELECT"}),
+)
+
+
+@pytest.fixture
+def imap_quirks_harness(dovecot_server: DovecotServer) -> Iterator[ImapHarness]:
+    """The contract against Dovecot behind the proxy with ``COURIER_LIKE`` quirks."""
+    proxy = QuirkProxy(dovecot_server.port, dataclasses.replace(COURIER_LIKE))
+    harness = ImapHarness(ProxiedServer(dovecot_server, proxy))
+    yield harness
+    harness.close()
+    proxy.close()

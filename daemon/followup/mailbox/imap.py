@@ -11,6 +11,7 @@ we created, by ``UID EXPUNGE`` of that UID.
 from __future__ import annotations
 
 import datetime as dt
+import imaplib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -354,10 +355,16 @@ class ImapMailbox:
         self._examined = self._selected = None
         if client.has_capability("UNSELECT"):
             client.unselect_folder()
-        elif readonly:
-            client.close_folder()
-        else:
-            client.select_folder("INBOX", readonly=True)  # never CLOSE a read-write folder
+            return
+        if readonly:  # never CLOSE a read-write folder: that would expunge
+            try:
+                client.close_folder()
+                return
+            except imaplib.IMAP4.abort:
+                raise
+            except IMAPClientError as exc:  # pymap refuses CLOSE on a read-only folder
+                log.debug("%s: CLOSE refused (%s); examining INBOX instead", self.account, exc)
+        client.select_folder("INBOX", readonly=True)
 
     # waiting ------------------------------------------------------------------------
 

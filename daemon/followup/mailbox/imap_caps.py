@@ -25,6 +25,13 @@ class Capability:
 
 CAPABILITIES: tuple[Capability, ...] = (
     Capability(
+        "STARTTLS",
+        'security = "starttls": the connection is encrypted before the login',
+        "before STARTTLS is sent (Connection._open)",
+        'none: the login is refused with a message to use security = "tls"',
+        "",
+    ),
+    Capability(
         "UIDPLUS",
         "APPENDUID names the UID of an appended draft; UID EXPUNGE removes exactly one draft",
         "before every withdrawal and before check --write (ImapMailbox.withdraw_draft, probe)",
