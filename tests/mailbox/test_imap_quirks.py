@@ -7,16 +7,22 @@ real Dovecot, switching on one behaviour seen on Courier, Mailutils or Cyrus.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 
+from followup.config import ImapAccount, load_config
 from followup.core.errors import MailboxUnreachable, WriteRefused
 from followup.mailbox.imap import ImapMailbox
 from followup.mailbox.imap_parse import Cursor, DraftRef
+from followup.service.idle_health import IdleHealth
+from followup.service.watcher import PushWatcher
+from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.imap_quirks import QuirkProxy, Quirks
 
@@ -78,22 +84,24 @@ class Server:
         self.proxy.close()
 
 
+MakeServer = Callable[[Quirks], Server]
+
+
 @pytest.fixture
-def make(dovecot_server: DovecotServer) -> Iterator[type[Server]]:
+def make(dovecot_server: DovecotServer) -> Iterator[MakeServer]:
     made: list[Server] = []
 
-    class Made(Server):
-        def __init__(self, quirks: Quirks) -> None:
-            super().__init__(dovecot_server, quirks)
-            made.append(self)
+    def new(quirks: Quirks) -> Server:
+        made.append(Server(dovecot_server, quirks))
+        return made[-1]
 
-    yield Made
+    yield new
     for server in made:
         server.close()
 
 
 def test_a_draft_is_stored_where_append_to_the_examined_drafts_is_refused(
-    make: type[Server],
+    make: MakeServer,
 ) -> None:
     server = make(Quirks(refuse_append_to_examined=True))
     box = server.box()
@@ -104,7 +112,7 @@ def test_a_draft_is_stored_where_append_to_the_examined_drafts_is_refused(
     assert commands.index("UNSELECT") < commands.index("APPEND")
 
 
-def test_without_unselect_drafts_is_left_with_close_before_append(make: type[Server]) -> None:
+def test_without_unselect_drafts_is_left_with_close_before_append(make: MakeServer) -> None:
     server = make(Quirks(refuse_append_to_examined=True, hide=frozenset({"UNSELECT"})))
     server.deliver("Drafts", reply(1), (rb"\Draft", rb"\Deleted"))  # the user's, not expunged
     box = server.box()
@@ -114,7 +122,7 @@ def test_without_unselect_drafts_is_left_with_close_before_append(make: type[Ser
     assert len(server.drafts()) == 2  # CLOSE on a read-only folder expunged nothing
 
 
-def test_a_refused_append_says_what_the_server_said(make: type[Server]) -> None:
+def test_a_refused_append_says_what_the_server_said(make: MakeServer) -> None:
     server = make(Quirks(refuse_append="[OVERQUOTA] Quota exceeded (mailbox for user is full)"))
     box = server.box()
     with pytest.raises(WriteRefused) as info:
@@ -126,7 +134,7 @@ def test_a_refused_append_says_what_the_server_said(make: type[Server]) -> None:
     assert server.proxy.count("APPEND") == 1  # a refusal is not retried
 
 
-def test_a_dropped_draft_flag_is_set_again_on_that_one_message(make: type[Server]) -> None:
+def test_a_dropped_draft_flag_is_set_again_on_that_one_message(make: MakeServer) -> None:
     server = make(Quirks(drop_append_flags=True))
     server.deliver("Drafts", reply(1))  # the user's own message, no flags: it must stay so
     box = server.box()
@@ -138,7 +146,7 @@ def test_a_dropped_draft_flag_is_set_again_on_that_one_message(make: type[Server
 
 
 def test_without_uidplus_an_untouched_draft_is_kept_and_drafts_never_opened_read_write(
-    make: type[Server],
+    make: MakeServer,
 ) -> None:
     server = make(Quirks(hide=frozenset({"UIDPLUS"})))
     box = server.box()
@@ -151,7 +159,7 @@ def test_without_uidplus_an_untouched_draft_is_kept_and_drafts_never_opened_read
 
 
 def test_without_uidplus_an_edited_or_deleted_draft_is_still_told_apart(
-    make: type[Server],
+    make: MakeServer,
 ) -> None:
     server = make(Quirks(hide=frozenset({"UIDPLUS"})))
     box = server.box()
@@ -163,7 +171,7 @@ def test_without_uidplus_an_edited_or_deleted_draft_is_still_told_apart(
     assert box.withdraw_draft(ref) == "gone"
 
 
-def test_condstore_without_enable_connects_and_sends_no_enable(make: type[Server]) -> None:
+def test_condstore_without_enable_connects_and_sends_no_enable(make: MakeServer) -> None:
     server = make(Quirks(hide=frozenset({"ENABLE"})))
     box = server.box()
     assert box.folders().drafts == "Drafts"
@@ -171,7 +179,7 @@ def test_condstore_without_enable_connects_and_sends_no_enable(make: type[Server
     assert "ENABLE" not in server.proxy.commands
 
 
-def test_a_server_that_omits_uidvalidity_still_syncs_and_writes(make: type[Server]) -> None:
+def test_a_server_that_omits_uidvalidity_still_syncs_and_writes(make: MakeServer) -> None:
     server = make(Quirks(omit_uidvalidity=True))
     server.deliver("INBOX", reply(1))
     box = server.box()
@@ -188,7 +196,7 @@ def test_a_server_that_omits_uidvalidity_still_syncs_and_writes(make: type[Serve
     assert box.withdraw_draft(ref) == "withdrawn"
 
 
-def test_an_idle_that_never_reports_only_times_out(make: type[Server]) -> None:
+def test_an_idle_that_never_reports_only_times_out(make: MakeServer) -> None:
     server = make(Quirks(silent_idle=True))
     box = server.box()
     box.fetch_new("INBOX", None, SINCE)
@@ -197,7 +205,7 @@ def test_an_idle_that_never_reports_only_times_out(make: type[Server]) -> None:
 
 
 def test_a_trickling_server_cannot_hold_an_operation_past_its_deadline(
-    make: type[Server],
+    make: MakeServer,
 ) -> None:
     server = make(Quirks(trickle=0.4))  # one byte every 0.4 s: no single read times out
     box = server.box(timeout=1.0, attempts=4)
@@ -207,9 +215,7 @@ def test_a_trickling_server_cannot_hold_an_operation_past_its_deadline(
     assert time.monotonic() - started < 12  # 6 × timeout over all attempts, plus backoff
 
 
-def test_abort_from_another_thread_ends_a_stuck_read_at_once(make: type[Server]) -> None:
-    import threading
-
+def test_abort_from_another_thread_ends_a_stuck_read_at_once(make: MakeServer) -> None:
     server = make(Quirks(stall_on="SEARCH"))
     box = server.box(timeout=60.0)
     box.folders()
@@ -218,3 +224,38 @@ def test_abort_from_another_thread_ends_a_stuck_read_at_once(make: type[Server])
     with pytest.raises(MailboxUnreachable, match="shutting down"):
         box.find_draft(OUR_ID)
     assert time.monotonic() - started < 5
+
+
+def test_idle_watches_every_watched_folder_not_only_the_first(
+    dovecot_server: DovecotServer, tmp_path: Path
+) -> None:
+    user = dovecot_server.add_user()
+    with dovecot_server.client(user) as client:
+        client.create_folder("Jobs")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        head(tmp_path / "state")
+        + imap_account(dovecot_server.port, user, f"printf %s {dovecot_server.password(user)}")
+        + 'folders = ["INBOX", "Jobs"]\n\n'
+        + acme_interview(),
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    (account,) = config.accounts
+    assert isinstance(account, ImapAccount)
+    told = threading.Event()
+    health = IdleHealth(account.name)
+    watchers = [
+        PushWatcher(config, account, lambda _n: told.set(), folder_index=i, health=health)
+        for i in range(2)
+    ]
+    for watcher in watchers:
+        watcher.start()
+    try:
+        time.sleep(1.5)  # both are in IDLE now
+        with dovecot_server.client(user) as client:
+            client.append("Jobs", reply(1))
+        assert told.wait(10), "mail in the second watched folder was not announced"
+    finally:
+        for watcher in watchers:
+            watcher.abort()
