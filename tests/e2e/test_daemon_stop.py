@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.service.daemon import ABORT_WAIT, STOP_GRACE
+from followup.service.stopping import ABORT_WAIT, STOP_GRACE
 from support.configs import acme_interview, head, imap_account
 from support.daemon_proc import DaemonProcess
 from support.dovecot import DovecotServer

@@ -41,16 +41,12 @@ from followup.service.push import Watchers
 from followup.service.queue import RequestQueue
 from followup.service.sd_notify import Notifier, watchdog_interval
 from followup.service.status_line import status_line
+from followup.service.stopping import ABORT_WAIT, STOP_GRACE, StopGrace
 from followup.store import Store
 
 log = logging.getLogger(__name__)
 
 STUCK_AFTER = 15 * 60.0  # a step running this long stops the watchdog pings, so systemd restarts us
-# On SIGTERM the current step gets STOP_GRACE seconds to end by itself; then its connections
-# are cut (a stuck read returns at once) and the process exits at most ABORT_WAIT later, well
-# inside the unit's TimeoutStopSec (90 s).
-STOP_GRACE = 20.0
-ABORT_WAIT = 10.0
 STEP_WAIT = 30.0  # how long a step waits for another followup (a `run --once`) to finish writing
 TELL_GRACE = 5.0  # how long queued notifications may still go out on exit
 
@@ -76,7 +72,6 @@ class Daemon:
         self._busy_since: float | None = None
         self._store: Store | None = None
         self.watchers = Watchers(lambda name: self.request(f"sync:{name}"))
-        self._grace: threading.Timer | None = None
         self._start_lock = threading.Lock()
         self._scheduler_started = False
         self._stopped = False
@@ -84,6 +79,7 @@ class Daemon:
         self._init_error: UserError | None = None
         # A daemon thread: a step stuck beyond the stop grace must not keep the process alive.
         self._runner = threading.Thread(target=self._run, name="followup-runner", daemon=True)
+        self._grace = StopGrace(self._runner, self._cut_connections, self._stop_scheduler)
 
     # --- entry point (main thread) ---------------------------------------------------------
 
@@ -137,25 +133,11 @@ class Daemon:
 
     def _on_stop_signal(self, signum: int, frame: FrameType | None) -> None:
         self.request("stop")
-        if self._grace is None:  # the grace runs from the first signal, not from the step's end
-            self._grace = threading.Timer(STOP_GRACE, self._end_stuck_step)
-            self._grace.daemon = True
-            self._grace.start()
+        self._grace.start()  # the grace runs from the first signal, not from the step's end
 
-    def _end_stuck_step(self) -> None:
-        """The stop grace is over: cut every connection so a stuck read returns now."""
-        if not self._runner.is_alive():
-            return
-        log.warning(
-            "the current step did not finish within %.0f s of the stop signal; cutting its "
-            "connections",
-            STOP_GRACE,
-        )
+    def _cut_connections(self) -> None:
         self.accounts.abort_all()
         self.watchers.abort_all()
-        self._runner.join(ABORT_WAIT)
-        if self._runner.is_alive():
-            self._stop_scheduler()  # lets the main thread leave the scheduler and exit
 
     def _on_reload_signal(self, signum: int, frame: FrameType | None) -> None:
         self.request("reload")
