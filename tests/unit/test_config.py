@@ -109,14 +109,14 @@ def _documented_keys(text: str) -> set[str]:
         if header:
             section = re.sub(r"^templates\.[a-z_]+$", "templates.*", header[1])
         else:
-            key = re.match(r"^([a-z_]+)\s*=", body)
+            key = re.match(r"^([a-z0-9_]+)\s*=", body)
             if key and section:
                 commented = "#" in body[key.end() :] or previous_is_comment
                 if commented:
                     found.add(f"{section}.{key[1]}")
         if line.count('"""') % 2 == 1 and not line.startswith("#"):
             in_string = True
-        previous_is_comment = line.startswith("#") and not re.match(r"^#\s*[a-z_]+\s*=", line)
+        previous_is_comment = line.startswith("#") and not re.match(r"^#\s*[a-z0-9_]+\s*=", line)
     return found
 
 

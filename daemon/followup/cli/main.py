@@ -21,8 +21,6 @@ import click
 from followup import __version__
 from followup.config import (
     Config,
-    GmailAccount,
-    ImapAccount,
     find_config_path,
     load_config,
     system_timezone,
@@ -145,6 +143,8 @@ def init(obj: Context) -> None:
 @click.pass_obj
 def check(obj: Context) -> None:
     """Validate config, templates and credentials; connect to each account and show its folders."""
+    from followup.cli.auth import signed_in_note
+
     config = obj.load()
     click.echo(
         f"config {config.path}: ok ({len(config.interviews)} interviews, "
@@ -165,7 +165,8 @@ def check(obj: Context) -> None:
             click.echo(f"account {account.name} ({account.type}): FAILED: {exc}")
             continue
         click.echo(
-            f"account {account.name} ({account.type}): ok; watching {', '.join(info.watched)}; "
+            f"account {account.name} ({account.type}): ok; {signed_in_note(account)}"
+            f"watching {', '.join(info.watched)}; "
             f"Sent: {info.sent or '(none found)'}; Drafts: {info.drafts}"
         )
     if failed:
@@ -277,23 +278,15 @@ def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
 @click.argument("account_name", metavar="ACCOUNT")
 @click.pass_obj
 def auth(obj: Context, account_name: str) -> None:
-    """Store an IMAP password in keyring, or run the Gmail OAuth flow."""
-    from followup import credentials
+    """Store an IMAP password in keyring, or sign in (Microsoft, Google, Gmail API)."""
+    from followup.cli.auth import run_auth
 
     config = obj.load()
     account = next((a for a in config.accounts if a.name == account_name), None)
     if account is None:
         names = ", ".join(a.name for a in config.accounts)
         raise UsageError(f"no account named {account_name!r} in {config.path}; accounts: {names}")
-    if isinstance(account, GmailAccount):
-        from followup.mailbox.gmail_auth import run_oauth_flow
-
-        run_oauth_flow(account, credentials.store_secret, say=click.echo)
-    elif isinstance(account, ImapAccount):
-        credentials.prompt_and_store_password(account.name)
-        click.echo(f"stored the password of {account.name} in the keyring (service 'followup')")
-    else:
-        click.echo(f"account {account.name} is a local maildir and needs no credentials")
+    run_auth(account, click.echo)
 
 
 @main.command(epilog=exit_codes(_CONFIG))
