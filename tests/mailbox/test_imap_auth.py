@@ -17,6 +17,7 @@ from followup.mailbox.imap import ImapMailbox
 from support.dovecot_oauth import UTF8_PASSWORD, UTF8_USER, OAuthDovecot
 from support.oauth_servers import IntrospectionServer
 from support.tcp_proxy import TcpProxy
+from support.token_command import TokenCommand
 
 pytestmark = pytest.mark.imap
 
@@ -43,25 +44,6 @@ def bearer_only(introspection: IntrospectionServer) -> Iterator[OAuthDovecot]:
     server.close()
 
 
-class Tokens:
-    """A ``token_command`` that prints the next of ``tokens`` each time it runs."""
-
-    def __init__(self, root: Path, *tokens: str) -> None:
-        self.count = root / "runs"
-        lines = root / "tokens"
-        lines.write_text("".join(f"{t}\n" for t in tokens))
-        script = root / "token.sh"
-        script.write_text(
-            f"n=$(cat {self.count} 2>/dev/null || echo 0); n=$((n+1)); echo $n > {self.count}\n"
-            f'sed -n "${{n}}p" {lines}\n'
-        )
-        self.command = f"sh {script}"
-
-    @property
-    def runs(self) -> int:
-        return int(self.count.read_text()) if self.count.exists() else 0
-
-
 def oauth_account(server: OAuthDovecot, user: str, command: str, **extra: object) -> ImapAccount:
     return server.account(
         user, auth="oauth2", password_command=None, token_command=command, **extra
@@ -84,7 +66,7 @@ def test_a_token_from_token_command_signs_in_with_xoauth2(
 ) -> None:
     user = dovecot.add_user()
     introspection.accept("tok-good-1", user)
-    tokens = Tokens(tmp_path, "tok-good-1")
+    tokens = TokenCommand(tmp_path, "tok-good-1")
     assert folders_of(oauth_account(dovecot, user, tokens.command)) == ("INBOX",)
     assert tokens.runs == 1
     assert f"user=<{user}>, method=XOAUTH2" in dovecot.log()
@@ -95,7 +77,7 @@ def test_oauthbearer_is_used_when_the_server_offers_no_xoauth2(
 ) -> None:
     user = bearer_only.add_user()
     introspection.accept("tok-bearer-1", user)
-    tokens = Tokens(tmp_path, "tok-bearer-1")
+    tokens = TokenCommand(tmp_path, "tok-bearer-1")
     assert folders_of(oauth_account(bearer_only, user, tokens.command)) == ("INBOX",)
     assert f"user=<{user}>, method=OAUTHBEARER" in bearer_only.log()
 
@@ -105,7 +87,7 @@ def test_an_expired_token_is_refreshed_once_and_the_login_goes_on(
 ) -> None:
     user = dovecot.add_user()
     introspection.accept("tok-fresh-2", user)  # "tok-expired-1" is no longer accepted
-    tokens = Tokens(tmp_path, "tok-expired-1", "tok-fresh-2", "tok-unused-3")
+    tokens = TokenCommand(tmp_path, "tok-expired-1", "tok-fresh-2", "tok-unused-3")
     assert folders_of(oauth_account(dovecot, user, tokens.command)) == ("INBOX",)
     assert tokens.runs == 2
 
@@ -114,7 +96,7 @@ def test_a_revoked_token_is_refreshed_once_then_the_account_needs_a_new_sign_in(
     dovecot: OAuthDovecot, tmp_path: Path
 ) -> None:
     user = dovecot.add_user()
-    tokens = Tokens(tmp_path, "tok-revoked-1", "tok-revoked-2", "tok-revoked-3")
+    tokens = TokenCommand(tmp_path, "tok-revoked-1", "tok-revoked-2", "tok-revoked-3")
     with pytest.raises(AuthError) as info:
         folders_of(oauth_account(dovecot, user, tokens.command))
     message = str(info.value)
@@ -130,7 +112,7 @@ def test_a_server_without_oauth2_mechanisms_gets_a_clear_message(tmp_path: Path)
     server = OAuthDovecot(introspection.url, mechanisms="plain login")
     try:
         user = server.add_user()
-        tokens = Tokens(tmp_path, "tok-x")
+        tokens = TokenCommand(tmp_path, "tok-x")
         with pytest.raises(AuthError, match="offers neither XOAUTH2 nor OAUTHBEARER"):
             folders_of(oauth_account(server, user, tokens.command))
         assert tokens.runs == 0
@@ -147,7 +129,7 @@ def test_a_server_that_cannot_check_tokens_just_now_is_unreachable_not_a_refusal
     try:
         user = server.add_user()
         introspection.stop()  # Dovecot answers NO [UNAVAILABLE]
-        tokens = Tokens(tmp_path, *(f"tok-{n}" for n in range(10)))
+        tokens = TokenCommand(tmp_path, *(f"tok-{n}" for n in range(10)))
         with pytest.raises(MailboxUnreachable) as info:
             folders_of(oauth_account(server, user, tokens.command))
         assert not isinstance(info.value, AuthError)

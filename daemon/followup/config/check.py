@@ -158,7 +158,8 @@ def _accounts(check: _Checker, raw: object) -> list[AccountConfig]:
                     "allowed to a loopback host (localhost, 127.0.0.1, ::1). "
                     'Use "tls" or "starttls"',
                 )
-            for key, message in imap_auth_problems(values):
+            raw_table = table if isinstance(table, dict) else {}
+            for key, message in imap_auth_problems(values, raw_table):
                 check.add(f"{path}.{key}", message)
             values.setdefault("port", IMAP_PORTS[security])
         if len(check.problems) == before and known is not None:

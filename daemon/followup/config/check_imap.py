@@ -18,8 +18,14 @@ _PROVIDER_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def imap_auth_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """What is wrong with the sign-in keys of one IMAP account (converted values)."""
+def imap_auth_problems(values: Mapping[str, Any], raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with the sign-in keys of one IMAP account.
+
+    ``values`` are the converted values, ``raw`` the table as written: a key whose value
+    was already reported as bad is not guessed at, so it causes no follow-on problems.
+    """
+    if any(key in raw and key not in values for key in ("auth", *_OAUTH2_KEYS)):
+        return []
     auth = values.get("auth", "password")
     if auth == "password":
         return [

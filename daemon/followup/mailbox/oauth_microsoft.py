@@ -11,6 +11,7 @@ the stored one changed meanwhile — a new ``followup auth`` wins. This module, 
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -45,11 +46,12 @@ def _first_sentence(text: str) -> str:
     return logs.redact(line.split(" Trace ID:")[0])[:200]
 
 
-def _register(cache: msal.SerializableTokenCache) -> None:
-    """Every token in the cache joins the secrets that logs mask."""
+def _register(text: str) -> None:
+    """Every token in a serialized cache joins the secrets that logs mask."""
+    state = json.loads(text) if text else {}
     for kind in ("AccessToken", "RefreshToken", "IdToken"):
-        for entry in cache.find(kind):
-            secret = entry.get("secret")
+        for entry in (state.get(kind) or {}).values():
+            secret = entry.get("secret") if isinstance(entry, dict) else None
             if isinstance(secret, str):
                 logs.add_secret(secret)
 
@@ -108,10 +110,12 @@ class MicrosoftTokens:
         if found.value == self._loaded:
             return
         try:
+            if not isinstance(json.loads(found.value), dict):
+                raise ValueError("not a token cache")
             self._cache.deserialize(found.value)
         except ValueError as exc:
             raise needs_auth(self.account, "the stored sign-in is not a Microsoft one") from exc
-        _register(self._cache)
+        _register(found.value)
         self._loaded = found.value
         self._writable = found.source == "keyring"
 
@@ -126,7 +130,6 @@ class MicrosoftTokens:
                 raise _unreachable(self.account, exc) from exc
             token = result["access_token"]
             logs.add_secret(token)
-            _register(self._cache)
             self._save()
             return str(token)
 
@@ -151,9 +154,12 @@ class MicrosoftTokens:
         raise MailboxUnreachable(f"IMAP account {name}: Microsoft's sign-in failed ({why})")
 
     def _save(self) -> None:
-        if not (self._writable and self._cache.has_state_changed):
+        if not self._cache.has_state_changed:
             return
-        text = self._cache.serialize()
+        text = self._cache.serialize()  # (this clears has_state_changed)
+        _register(text)
+        if not self._writable:
+            return
         try:
             now = credentials.stored(self.account.name, key=KEY)
             if now is not None and now.value != self._loaded:
@@ -165,7 +171,6 @@ class MicrosoftTokens:
             )
             return
         self._loaded = text
-        self._cache.has_state_changed = False
 
     def refused(self, host: str, detail: str) -> AuthError:
         return needs_auth(
@@ -192,9 +197,10 @@ def sign_in(account: ImapAccount, say: Say) -> None:
         raise _unreachable(account, exc) from exc
     if "access_token" not in result:
         raise UserError(_flow_error(account, "did not complete the sign-in", result))
-    _register(cache)
+    text = cache.serialize()
+    _register(text)
     who = str((result.get("id_token_claims") or {}).get("preferred_username", ""))
-    credentials.store_secret(account.name, cache.serialize(), key=KEY)
+    credentials.store_secret(account.name, text, key=KEY)
     say(f"signed in as {who or 'your Microsoft account'}; the sign-in is stored in the keyring")
     if who and who.lower() != account.username.lower():
         say(

@@ -42,3 +42,15 @@ def _make(account: ImapAccount) -> TokenSource:
         f'IMAP account {account.name} has auth = "oauth2" but neither token_command nor '
         "oauth2_provider"
     )
+
+
+def forget_all() -> None:
+    """Drop every source (tests; a reload keeps them, as their accounts are their keys)."""
+    with _lock:
+        _sources.clear()
+
+
+def register(account: ImapAccount, source: TokenSource) -> None:
+    """Use ``source`` for this account from now on (tests, and tools with their own source)."""
+    with _lock:
+        _sources[account] = source
