@@ -220,7 +220,12 @@ def test_followup_auth_without_a_keyring_says_so_before_asking_for_anything(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or "x")
+
+    def typed(prompt: str) -> str:
+        asked.append(prompt)
+        return "typed-pass"
+
+    monkeypatch.setattr(getpass, "getpass", typed)
     with pytest.raises(CredentialsUnavailable) as info:
         credentials.prompt_and_store_password("mail")
     assert asked == []
