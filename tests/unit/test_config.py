@@ -133,7 +133,9 @@ def test_documentation_check_notices_an_undocumented_key() -> None:
 
 def test_example_config_shows_every_contract_key_from_the_design() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    for key in ("aliases", "password_command", "sent_folder", "drafts_folder", "highlight"):
+    keys = ("aliases", "password_command", "sent_folder", "drafts_folder", "highlight")
+    oauth2 = ("auth", "token_command", "oauth2_provider", "client_id", "client_secrets_file")
+    for key in keys + oauth2:
         assert re.search(rf"^#?\s*{key} =", text, re.MULTILINE), key
 
 
