@@ -142,3 +142,14 @@ def test_an_access_token_in_the_config_is_refused_without_echoing_it() -> None:
     assert len(found) == 1
     assert found[0].startswith("at 'accounts[0].access_token': secrets never go in the config")
     assert "EwA-very-secret" not in found[0]
+
+
+def test_a_path_under_the_home_of_an_unknown_user_is_a_problem_not_a_crash() -> None:
+    (problem,) = problems(
+        'auth = "oauth2"\noauth2_provider = "google"\n'
+        'client_secrets_file = "~no-such-user-here/c.json"\n'
+    )
+    assert problem == (
+        "at 'accounts[0].client_secrets_file': cannot expand \"~no-such-user-here/c.json\": "
+        "no such user's home directory"
+    )

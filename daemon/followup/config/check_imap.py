@@ -24,7 +24,8 @@ def imap_auth_problems(values: Mapping[str, Any], raw: Mapping[str, Any]) -> lis
     ``values`` are the converted values, ``raw`` the table as written: a key whose value
     was already reported as bad is not guessed at, so it causes no follow-on problems.
     """
-    if any(key in raw and key not in values for key in ("auth", *_OAUTH2_KEYS)):
+    keys = ("auth", "password_command", *_OAUTH2_KEYS, *_PROVIDER_KEYS["microsoft"])
+    if any(key in raw and key not in values for key in (*keys, *_PROVIDER_KEYS["google"])):
         return []
     auth = values.get("auth", "password")
     if auth == "password":
