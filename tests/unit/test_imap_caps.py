@@ -52,7 +52,16 @@ def test_every_row_says_what_it_is_for_where_it_is_checked_and_the_fallback(cap:
 
 def test_what_a_server_lacks_is_listed_in_table_order_in_any_letter_case() -> None:
     names = [c.name for c in lacking([b"IMAP4rev1", b"idle", b"Namespace", b"UNSELECT"])]
-    assert names == ["STARTTLS", "UIDPLUS", "ENABLE", "CONDSTORE", "SPECIAL-USE"]
+    assert names == [
+        "STARTTLS",
+        "UIDPLUS",
+        "ENABLE",
+        "CONDSTORE",
+        "SPECIAL-USE",
+        "AUTH=PLAIN",
+        "AUTH=XOAUTH2",
+        "AUTH=OAUTHBEARER",
+    ]
 
 
 def test_a_user_is_told_what_a_missing_uidplus_or_idle_means_and_nothing_about_the_rest() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from followup.cli.auth import signed_in_note
 from followup.config import AccountConfig, Config
 from followup.core.errors import CheckSkipped, UserError
 from followup.mailbox import open_mailbox
@@ -30,7 +31,7 @@ def check_account(config: Config, account: AccountConfig, *, write: bool) -> tup
     except UserError as exc:
         return False, [f"{head}: FAILED: {exc}"]
     lines = [
-        f"{head}: ok; watching {', '.join(info.watched)}; "
+        f"{head}: ok; {signed_in_note(account)}watching {', '.join(info.watched)}; "
         f"Sent: {info.sent or '(none found)'}; Drafts: {info.drafts}"
     ]
     lines += [f"  server has {note}" for note in notes]

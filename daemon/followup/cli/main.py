@@ -23,7 +23,7 @@ from followup.cli.common import STATE as _STATE
 from followup.cli.common import UNREACHABLE as _UNREACHABLE
 from followup.cli.common import Context, exit_codes, parse_now
 from followup.cli.more import calendar, completion
-from followup.config import Config, GmailAccount, ImapAccount, system_timezone
+from followup.config import Config, system_timezone
 from followup.config.starter import starter_config
 from followup.core.calendar import parse_date_or_datetime
 from followup.core.errors import (
@@ -242,23 +242,15 @@ def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
 @click.argument("account_name", metavar="ACCOUNT")
 @click.pass_obj
 def auth(obj: Context, account_name: str) -> None:
-    """Store an IMAP password in keyring, or run the Gmail OAuth flow."""
-    from followup import credentials
+    """Store an IMAP password in keyring, or sign in (Microsoft, Google, Gmail API)."""
+    from followup.cli.auth import run_auth
 
     config = obj.load()
     account = next((a for a in config.accounts if a.name == account_name), None)
     if account is None:
         names = ", ".join(a.name for a in config.accounts)
         raise UsageError(f"no account named {account_name!r} in {config.path}; accounts: {names}")
-    if isinstance(account, GmailAccount):
-        from followup.mailbox.gmail_auth import run_oauth_flow
-
-        run_oauth_flow(account, credentials.store_secret, say=click.echo)
-    elif isinstance(account, ImapAccount):
-        credentials.prompt_and_store_password(account.name)
-        click.echo(f"stored the password of {account.name} in the keyring (service 'followup')")
-    else:
-        click.echo(f"account {account.name} is a local maildir and needs no credentials")
+    run_auth(account, click.echo)
 
 
 @main.command(epilog=exit_codes(_CONFIG))

@@ -234,7 +234,11 @@ def _seconds_text(seconds: float) -> str:
 
 
 def path(value: object, key: Key) -> Path:
-    return Path(string(value, key)).expanduser()
+    text = string(value, key)
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:  # "~name" of a user this system does not have
+        raise _bad(f"cannot expand {show(text)}: no such user's home directory") from exc
 
 
 def url(value: object, key: Key) -> str:

@@ -77,6 +77,27 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Drafts and Sent are found by name; set drafts_folder or sent_folder if they differ",
     ),
     Capability(
+        "AUTH=PLAIN",
+        "AUTHENTICATE PLAIN with UTF-8, for a user name or password LOGIN cannot carry",
+        "before a non-ASCII login (imap_auth)",
+        "none: a clear message says the password cannot be sent to this server",
+        "",
+    ),
+    Capability(
+        "AUTH=XOAUTH2",
+        'auth = "oauth2": the access token is sent with SASL XOAUTH2',
+        "before an OAuth2 login (imap_auth)",
+        "OAUTHBEARER (RFC 7628) when the server offers it, else a message that it has neither",
+        "",
+    ),
+    Capability(
+        "AUTH=OAUTHBEARER",
+        'auth = "oauth2" where XOAUTH2 is not offered',
+        "before an OAuth2 login (imap_auth)",
+        "XOAUTH2; without either the account cannot sign in with OAuth2 (said so)",
+        "",
+    ),
+    Capability(
         "NAMESPACE",
         "the personal prefix (INBOX.) of folder names",
         "before NAMESPACE is sent (ImapMailbox._resolve_folders)",

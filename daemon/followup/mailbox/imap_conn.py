@@ -3,8 +3,8 @@
 Every socket error, BYE or timeout drops the connection; the operation is retried on a
 fresh one a bounded number of times with exponential backoff and jitter. Operations
 must therefore be safe to repeat (the backend makes its writes idempotent by looking
-for the Message-ID before any APPEND). Login and TLS problems are not retried: they
-need the user, and their message says what to do.
+for the Message-ID before any APPEND). A refused login and TLS problems are not retried:
+they need the user, and their message says what to do (signing in is ``imap_auth``).
 
 Each exchange is bounded as a whole, not per read: connecting and logging in may take
 ``CONNECT_TIMEOUTS`` × ``timeout``, one operation ``OPERATION_TIMEOUTS`` × ``timeout``, and
@@ -26,12 +26,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from imapclient.exceptions import LoginError
-
-from followup import credentials, logs
+from followup import logs
 from followup.config import ImapAccount
 from followup.core.backoff import Backoff
-from followup.core.errors import AuthError, CredentialsUnavailable, MailboxUnreachable
+from followup.core.errors import MailboxUnreachable
+from followup.mailbox import imap_auth
 from followup.mailbox.imap_socket import TrackedClient, current_socket, cut
 
 log = logging.getLogger(__name__)
@@ -85,7 +84,7 @@ class Connection:
         self._lock = threading.Lock()
         self._expired: TimeoutError | None = None
         self._aborted = False
-        self._secret: str | None = None
+        self._auth: imap_auth.Authenticator | None = None
         logs.install_redaction()
 
     # ------------------------------------------------------------------------------
@@ -274,22 +273,10 @@ class Connection:
         return client
 
     def _login(self, client: Any) -> None:
-        if self._secret is None:
-            try:
-                self._secret = credentials.get_secret(
-                    self.account.name, self.account.password_command
-                )
-            except CredentialsUnavailable as exc:  # per-account trouble, like a bad login
-                raise AuthError(str(exc)) from exc
-        user = self.account.username
-        try:
-            client.login(user, self._secret)
-        except LoginError as exc:
-            self._secret = None  # it may have been changed since; ask again next time
-            raise AuthError(
-                f"the server at {self.host} refused the login for {user}; check the "
-                f"password (followup auth {self.account.name})"
-            ) from exc
+        """Sign in (``imap_auth``); a refusal raises ``AuthError``, a cut is retried."""
+        if self._auth is None:
+            self._auth = imap_auth.authenticator(self.account)
+        self._auth.login(client, self.host, self.port)
 
     def _tls_error(self, exc: ssl.SSLError) -> MailboxUnreachable:
         reason = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)
