@@ -31,3 +31,11 @@ def no_real_desktop() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/followup-tests/bus")
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The holiday cache of the whole run (and of every subprocess) is the run's own."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield

@@ -11,16 +11,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from followup.config import Config
-from followup.core.drafts import (
-    choose_recipient,
-    compose_draft,
-    draft_fingerprint,
-    thread_context,
-)
 from followup.core.errors import MailboxUnreachable
 from followup.core.model import StageState, WithdrawOutcome
 from followup.core.planner import InterviewPlan, StagePlan
@@ -28,6 +21,11 @@ from followup.core.templating import TemplateError
 from followup.faults import fault_point
 from followup.mailbox import Mailbox
 from followup.store import Store
+
+# Composing and comparing drafts need the email package (core.drafts, imported where they
+# happen); planning and `status` do not.
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +68,8 @@ def log_result(r: ActionResult) -> None:
 def build_draft(
     config: Config, plan: InterviewPlan, stage: StagePlan, now: dt.datetime
 ) -> EmailMessage:
+    from followup.core.drafts import choose_recipient, compose_draft, thread_context
+
     iv = plan.interview
     convo = plan.facts.conversation
     return compose_draft(
@@ -154,6 +154,8 @@ def _composed(ref: str | None) -> str | None:
 
 
 def _is_ours(mailbox: Mailbox, ref: str, fingerprints: set[str]) -> bool:
+    from followup.core.drafts import draft_fingerprint
+
     raw = mailbox.read_draft(ref)
     return raw is not None and draft_fingerprint(raw) in fingerprints
 
@@ -165,6 +167,8 @@ def _draft(
     stage: StagePlan, message: EmailMessage, mailbox: Mailbox, record: _Recorder, result: _Result
 ) -> ActionResult:
     """The exactly-once protocol: intent, look in Drafts, write, record (promise 3)."""
+    from followup.core.drafts import draft_fingerprint
+
     composed = draft_fingerprint(message.as_bytes())
     expected = {composed} | ({earlier} if (earlier := _composed(stage.ref)) else set())
     try:

@@ -153,11 +153,11 @@ def check(obj: Context, write: bool) -> None:
 @click.pass_obj
 def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: float) -> None:
     """Run the daemon (foreground, systemd-friendly), or one cycle with --once."""
-    config = obj.load()
-    if not once:
+    if not once:  # the daemon loads (and reloads) the config itself
         from followup.service.daemon import run_service
 
         sys.exit(run_service(obj.config_path(), now_arg=now_arg, dry_run=dry_run))
+    config = obj.load()
     from followup.cli.render import render_cycle
     from followup.engine import run_once
     from followup.notify.announce import Announcer

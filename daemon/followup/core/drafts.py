@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
 from followup.core.ats import is_ats_domain, is_robot_address
+from followup.core.draft_ids import message_id_for as message_id_for  # re-exported
 from followup.core.draft_texts import DEFAULT_TEMPLATES, KNOWN_VARIABLES, variables_for
 from followup.core.model import (
     FAR_PAST,
@@ -42,13 +43,6 @@ from followup.core.text import (
 DRAFT_POLICY = email_policy.SMTP.clone(cte_type="7bit")
 
 _MAX_REFERENCES = 20  # keep the first and the latest ids of very long threads
-
-
-def message_id_for(interview_id: str, stage: StageName, identity_email: str) -> str:
-    """The deterministic Message-ID (without angle brackets) of a stage's draft."""
-    digest = hashlib.sha256(interview_id.encode("utf-8")).hexdigest()[:16]
-    domain = identity_email.rpartition("@")[2].strip().lower() or "localhost"
-    return f"followup.{stage}.{digest}@{domain}"
 
 
 def _is_person(address: Address, me: Collection[str]) -> bool:

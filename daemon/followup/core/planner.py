@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from followup.core.calendar import BusinessCalendar
-from followup.core.drafts import message_id_for
+from followup.core.draft_ids import message_id_for
 from followup.core.model import (
     Identity,
     Interview,

@@ -31,6 +31,7 @@ from followup.core.errors import (
 )
 from followup.core.planner import InterviewPlan
 from followup.engine import CycleReport, plan_from_store, run_once, sync_account
+from followup.holiday_tables import compute_in_child
 from followup.locks import DAEMON, FileLock, StateBusy, writing
 from followup.mailbox import Mailbox
 from followup.notify.announce import Announcer
@@ -382,6 +383,7 @@ def _default_to_info() -> None:
 def run_service(config_path: Path, now_arg: str | None, dry_run: bool) -> int:
     """Run until SIGTERM/SIGINT; returns the exit code. A bad config raises ``ConfigError`` (78)."""
     _default_to_info()
+    compute_in_child()  # holiday-cache misses are computed in a child: our memory stays small
     config = load_config(config_path)
     start = None
     if now_arg is not None:
