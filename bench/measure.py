@@ -15,13 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from imapclient import IMAPClient
 from imapclient.response_parser import parse_fetch_response
 
+from followup import engine
 from followup.config import Config, ImapAccount, load_config
 from followup.core.calendar import parse_when
-from followup.engine import CycleReport, run_once, sync_account
+from followup.core.planner import InterviewPlan
+from followup.engine import CycleReport, plan_from_store, run_once, sync_account
 from followup.mailbox.imap import HEADER_ITEM, ImapMailbox
 from followup.store import Store
 from support.tcp_proxy import TcpProxy
@@ -47,8 +50,23 @@ def median_time(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def followup_cmd(config: Path, *args: str, env: dict[str, str] | None = None) -> list[str]:
+def followup_cmd(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "followup", "--config", str(config), *args]
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall, CPU) seconds of one child; CPU is its user+sys time from ``os.wait4``."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            out.seek(0)
+            text = out.read().decode(errors="replace")
+            raise RuntimeError(f"{' '.join(cmd[3:])} failed ({proc.returncode}):\n{text}")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def run_cli(config: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -105,6 +123,16 @@ def _imap(cfg: Config) -> ImapAccount:
     return account
 
 
+def thread_cpu(fn: Callable[[], Any], repeat: int) -> float:
+    """Median CPU seconds of ``fn`` in this thread (the proxy's threads do not count)."""
+    samples = []
+    for _ in range(repeat):
+        t0 = time.thread_time()
+        fn()
+        samples.append(time.thread_time() - t0)
+    return statistics.median(samples)
+
+
 def no_change_poll(config: Path, proxy: TcpProxy, repeat: int = 20) -> list[Row]:
     """A poll when nothing arrived, next to a bare NOOP on the same live connection."""
     cfg = load_config(config)
@@ -141,9 +169,13 @@ def no_change_poll(config: Path, proxy: TcpProxy, repeat: int = 20) -> list[Row]
             imap_wall = median_time(fetch_only, repeat)
             noop_wall = median_time(noop, repeat)
             examine_wall = median_time(examine, repeat)
-            cycle_wall = median_time(
-                lambda: run_once(cfg, {account.name: box}, store, _now(cfg)), max(3, repeat // 4)
-            )
+
+            def cycle() -> None:
+                run_once(cfg, {account.name: box}, store, _now(cfg))
+
+            cycle_wall = median_time(cycle, max(3, repeat // 4))
+            cycle_cpu = thread_cpu(cycle, max(3, repeat // 4))
+            planning_cpu = planning_cpu_of(cycle, max(3, repeat // 4))
         finally:
             box.close()
             store.close()
@@ -161,7 +193,35 @@ def no_change_poll(config: Path, proxy: TcpProxy, repeat: int = 20) -> list[Row]
         Row("examine_wall", round(examine_wall * 1000, 3), "ms"),
         Row("poll_imap_per_folder_over_noop", round(ratio, 2), "x", "≤ 2", ratio <= 2),
         Row("poll_cycle_wall_incl_planning", round(cycle_wall * 1000, 3), "ms"),
+        Row("poll_cycle_cpu_incl_planning", round(cycle_cpu * 1000, 1), "ms"),
+        Row(
+            "poll_cycle_planning_cpu",
+            round(planning_cpu * 1000, 1),
+            "ms",
+            "≤ 20 ms",
+            planning_cpu <= 0.020,
+        ),
     ]
+
+
+def planning_cpu_of(cycle: Callable[[], None], repeat: int) -> float:
+    """Median CPU seconds one cycle spends planning (every ``engine.plan_from_store`` call)."""
+    spent = [0.0]
+
+    def timed(config: Config, store: Store, now: dt.datetime) -> list[InterviewPlan]:
+        t0 = time.thread_time()
+        try:
+            return plan_from_store(config, store, now)
+        finally:
+            spent[0] += time.thread_time() - t0
+
+    samples = []
+    with mock.patch.object(engine, "plan_from_store", timed):
+        for _ in range(repeat):
+            spent[0] = 0.0
+            cycle()
+            samples.append(spent[0])
+    return statistics.median(samples)
 
 
 def naive_poll(size: int, user: str, password: str, proxy: TcpProxy) -> tuple[int, float]:
@@ -182,10 +242,29 @@ def naive_poll(size: int, user: str, password: str, proxy: TcpProxy) -> tuple[in
 # --- processes ------------------------------------------------------------------------
 
 
-def status_wall(config: Path, repeat: int = 5) -> list[Row]:
-    samples = [run_cli(config, "status")[0] for _ in range(repeat)]
-    wall = statistics.median(samples)
-    return [Row("status_wall", round(wall * 1000, 1), "ms", "≤ 300 ms", wall <= 0.3)]
+def status_cost(config: Path, repeat: int = 11) -> list[Row]:
+    """``followup status`` (warm holiday cache): median wall and CPU, then once cold."""
+    samples = [run_measured(followup_cmd(config, "status")) for _ in range(repeat)]
+    wall = statistics.median(w for w, _ in samples)
+    cpu = statistics.median(c for _, c in samples)
+    with tempfile.TemporaryDirectory() as cold:
+        env = {**os.environ, "XDG_CACHE_HOME": cold}
+        _, cold_cpu = run_measured(followup_cmd(config, "status"), env=env)
+    return [
+        Row("status_wall", round(wall * 1000, 1), "ms"),
+        Row("status_cpu", round(cpu * 1000, 1), "ms", "≤ 150 ms", cpu <= 0.150),
+        Row("status_cpu_cold_holiday_cache", round(cold_cpu * 1000, 1), "ms"),
+    ]
+
+
+def demo_status_cpu(work: Path, repeat: int = 7) -> Row:
+    """``followup status`` on the demo's config (14 messages): what issue 16 measured."""
+    from followup.cli.demo import run_demo
+
+    run_demo(work / "demo")
+    config = work / "demo" / "config.toml"
+    cpu = statistics.median(run_measured(followup_cmd(config, "status"))[1] for _ in range(repeat))
+    return Row("status_cpu_demo_config", round(cpu * 1000, 1), "ms")
 
 
 def once_peak_rss(config: Path) -> float:

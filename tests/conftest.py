@@ -12,8 +12,10 @@ from support.dbus_session import notification_server, session_bus  # noqa: F401
 from support.dovecot import dovecot_server, imap_harness  # noqa: F401
 from support.fake_gmail import gmail_harness  # noqa: F401
 from support.harness import harness  # noqa: F401
+from support.imap_quirks import imap_quirks_harness  # noqa: F401
 from support.maildir_harness import maildir_harness  # noqa: F401
 from support.memory_harness import memory_harness  # noqa: F401
+from support.pymap_server import pymap_harness, pymap_server  # noqa: F401
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -28,4 +30,12 @@ def no_real_desktop() -> Iterator[None]:
     a test that wants a bus passes its own private one (``session_bus``)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/followup-tests/bus")
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The holiday cache of the whole run (and of every subprocess) is the run's own."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         yield

@@ -11,12 +11,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from followup.config import Config
 from followup.core.conversation import address
-from followup.core.drafts import compose_draft, draft_fingerprint
 from followup.core.errors import MailboxUnreachable
 from followup.core.model import StageState, WithdrawOutcome
 from followup.core.planner import InterviewPlan, StagePlan
@@ -25,7 +23,17 @@ from followup.faults import fault_point
 from followup.mailbox import Mailbox
 from followup.store import Store
 
+# Composing and comparing drafts need the email package (core.drafts, imported where they
+# happen); planning and `status` do not.
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
 log = logging.getLogger(__name__)
+
+NO_UIDPLUS = (
+    "kept: the server cannot withdraw a single draft without UIDPLUS, so it stays in "
+    "Drafts for you to delete"
+)
 
 Outcome = Literal[
     "drafted",
@@ -62,6 +70,8 @@ def build_draft(
     config: Config, plan: InterviewPlan, stage: StagePlan, now: dt.datetime
 ) -> EmailMessage:
     """The draft of one stage: its round says whom to write, in which thread, about what."""
+    from followup.core.drafts import compose_draft  # the email package only when drafting
+
     iv = plan.interview
     r = plan.story.rounds[stage.round - 1]
     about = r.cause.meta if r.cause is not None else None
@@ -153,6 +163,8 @@ def _composed(ref: str | None) -> str | None:
 
 
 def _is_ours(mailbox: Mailbox, ref: str, fingerprints: set[str]) -> bool:
+    from followup.core.drafts import draft_fingerprint
+
     raw = mailbox.read_draft(ref)
     return raw is not None and draft_fingerprint(raw) in fingerprints
 
@@ -164,6 +176,8 @@ def _draft(
     stage: StagePlan, message: EmailMessage, mailbox: Mailbox, record: _Recorder, result: _Result
 ) -> ActionResult:
     """The exactly-once protocol: intent, look in Drafts, write, record (promise 3)."""
+    from followup.core.drafts import draft_fingerprint
+
     composed = draft_fingerprint(message.as_bytes())
     expected = {composed} | ({earlier} if (earlier := _composed(stage.ref)) else set())
     try:
@@ -206,7 +220,11 @@ def _withdraw(
         record("withdrawn", None, f"withdrawn: {stage.reason}")
         return result("withdrawn", stage.reason)
     # The user edited, sent or removed it: it is theirs now; remember not to look again.
-    note = "you edited it, so it stays" if outcome == "changed" else "it was already gone"
+    # Or the server cannot remove one message safely: say so, and do not ask again.
+    note = {
+        "changed": "you edited it, so it stays",
+        "unsupported": NO_UIDPLUS,
+    }.get(outcome, "it was already gone")
     record("drafted", None, f"{stage.reason}; {note}")
     return result("kept", f"{stage.reason}; {note}")
 
@@ -231,6 +249,8 @@ def _cleanup(
         note = "; the interrupted draft was removed"
     elif outcome == "changed":
         state, note = "drafted", "; the interrupted draft was kept because you changed it"
+    elif outcome == "unsupported":
+        state, note = "drafted", f"; the interrupted draft was {NO_UIDPLUS}"
     else:
         note = ""
     record(state, None, stage.reason + note)

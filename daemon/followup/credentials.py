@@ -10,7 +10,9 @@ from __future__ import annotations
 import getpass
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from followup import logs
 from followup.core.errors import CredentialsUnavailable
@@ -18,33 +20,79 @@ from followup.core.errors import CredentialsUnavailable
 SERVICE = "followup"
 COMMAND_TIMEOUT = 60.0  # seconds; a password manager may ask for a passphrase
 
+Source = Literal["command", "credentials_directory", "keyring"]
 
-def get_secret(account_name: str, command: str | None = None) -> str:
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret and where it came from, so that a refusal can name the place to fix."""
+
+    value: str
+    source: Source
+    account: str
+    key: str = "password_command"  # the config key of the command, when it came from one
+
+    def hint(self) -> str:
+        """What to check when the server refuses this secret."""
+        if self.source == "command":
+            return f"check what {self.key} of account {self.account} prints"
+        if self.source == "credentials_directory":
+            return f"check the credential file $CREDENTIALS_DIRECTORY/{self.account}"
+        return f"store the right one with `followup auth {self.account}`"
+
+
+def get_secret(
+    account_name: str, command: str | None = None, *, key: str = "password_command"
+) -> str:
     """The secret of an account: ``command`` if given, else systemd credentials, else keyring."""
-    secret: str | None
+    return lookup(account_name, command, key=key).value
+
+
+def lookup(
+    account_name: str, command: str | None = None, *, key: str = "password_command"
+) -> Secret:
+    """Like ``get_secret``, and says which source the secret came from."""
+    found: Secret | None
     if command:
-        secret = _from_command(account_name, command)
+        found = Secret(_from_command(account_name, command, key), "command", account_name, key)
     else:
-        secret = _from_credentials_directory(account_name)
-        if secret is None:
-            secret = keyring_get(account_name)
-            if secret is None:
-                raise CredentialsUnavailable(
-                    f"no password is stored for account {account_name}; run "
-                    f"`followup auth {account_name}` or set password_command for it"
-                )
-    logs.add_secret(secret)
-    return secret
+        found = stored(account_name, key=key)
+        if found is None:
+            raise CredentialsUnavailable(
+                f"no password is stored for account {account_name}; run "
+                f"`followup auth {account_name}` or set {key} for it"
+            )
+    logs.add_secret(found.value)
+    return found
 
 
-def store_secret(account_name: str, secret: str) -> None:
+def stored(account_name: str, *, key: str = "password_command") -> Secret | None:
+    """What systemd credentials or else the keyring hold for an account, or None."""
+    value = _from_credentials_directory(account_name)
+    if value is not None:
+        logs.add_secret(value)
+        return Secret(value, "credentials_directory", account_name, key)
+    value = keyring_get(account_name, key=key)
+    if value is None:
+        return None
+    logs.add_secret(value)
+    return Secret(value, "keyring", account_name, key)
+
+
+def require_keyring(account_name: str, *, key: str = "password_command") -> None:
+    """Fail now, before asking the user anything, when no keyring could store a secret."""
+    keyring_get(account_name, key=key)
+
+
+def store_secret(account_name: str, secret: str, *, key: str = "password_command") -> None:
     """Save a secret (password or OAuth token) for an account in the keyring."""
     logs.add_secret(secret)
-    keyring_set(account_name, secret)
+    keyring_set(account_name, secret, key=key)
 
 
 def prompt_and_store_password(account_name: str) -> None:
     """Ask for a password without echo (twice) and store it; for ``followup auth``."""
+    require_keyring(account_name)
     first = getpass.getpass(f"Password for account {account_name}: ")
     if not first:
         raise CredentialsUnavailable("no password entered; nothing was stored")
@@ -54,7 +102,7 @@ def prompt_and_store_password(account_name: str) -> None:
     store_secret(account_name, first)
 
 
-def _from_command(account_name: str, command: str) -> str:
+def _from_command(account_name: str, command: str, key: str = "password_command") -> str:
     try:
         done = subprocess.run(  # noqa: S602 - the user's own configured shell command
             command,
@@ -66,18 +114,16 @@ def _from_command(account_name: str, command: str) -> str:
         )
     except subprocess.TimeoutExpired as exc:
         raise CredentialsUnavailable(
-            f"password_command of account {account_name} did not finish within "
-            f"{COMMAND_TIMEOUT:.0f} seconds"
+            f"{key} of account {account_name} did not finish within {COMMAND_TIMEOUT:.0f} seconds"
         ) from exc
     if done.returncode != 0:
         detail = done.stderr.strip() or "(no error output)"
         raise CredentialsUnavailable(
-            f"password_command of account {account_name} failed with exit status "
-            f"{done.returncode}: {detail}"
+            f"{key} of account {account_name} failed with exit status {done.returncode}: {detail}"
         )
     secret = done.stdout.strip()
     if not secret:
-        raise CredentialsUnavailable(f"password_command of account {account_name} printed nothing")
+        raise CredentialsUnavailable(f"{key} of account {account_name} printed nothing")
     return secret
 
 
@@ -97,58 +143,64 @@ def _from_credentials_directory(account_name: str) -> str | None:
 
 
 _NO_BACKEND = (
-    "no usable keyring is available on this system; set password_command for account "
-    "{name} (e.g. `pass show mail`) or provide it with systemd LoadCredential={name}:FILE"
+    "no usable keyring is available on this system; set {key} for account "
+    "{name} (e.g. `{example}`) or provide it with systemd LoadCredential={name}:FILE"
 )
 _LOCKED = (
     "the keyring is locked; unlock your login keyring (e.g. log in to the desktop "
-    "session or run `secret-tool` once), or set password_command for account {name}"
+    "session or run `secret-tool` once), or set {key} for account {name}"
 )
+_EXAMPLES = {"password_command": "pass show mail", "token_command": "oama access you@example.com"}
 
 
-def _require_backend(account_name: str) -> None:
+def _no_backend(account_name: str, key: str) -> str:
+    example = _EXAMPLES.get(key, "pass show mail")
+    return _NO_BACKEND.format(name=account_name, key=key, example=example)
+
+
+def _require_backend(account_name: str, key: str) -> None:
     """The "null" backend silently stores nothing: treat it like having no keyring."""
     import keyring
     from keyring.backends import null
 
     if isinstance(keyring.get_keyring(), null.Keyring):
-        raise CredentialsUnavailable(_NO_BACKEND.format(name=account_name))
+        raise CredentialsUnavailable(_no_backend(account_name, key))
 
 
-def keyring_get(account_name: str) -> str | None:
+def keyring_get(account_name: str, *, key: str = "password_command") -> str | None:
     """The keyring entry (service ``followup``, user = account name), or None."""
     import keyring
     import keyring.errors
 
-    _require_backend(account_name)
+    _require_backend(account_name, key)
     try:
         value = keyring.get_password(SERVICE, account_name)
     except keyring.errors.NoKeyringError as exc:
-        raise CredentialsUnavailable(_NO_BACKEND.format(name=account_name)) from exc
+        raise CredentialsUnavailable(_no_backend(account_name, key)) from exc
     except keyring.errors.KeyringLocked as exc:
-        raise CredentialsUnavailable(_LOCKED.format(name=account_name)) from exc
+        raise CredentialsUnavailable(_LOCKED.format(name=account_name, key=key)) from exc
     except keyring.errors.KeyringError as exc:
         raise CredentialsUnavailable(
-            f"the keyring failed to read the password of account {account_name} ({exc}); "
-            f"set password_command for it instead"
+            f"the keyring failed to read the secret of account {account_name} ({exc}); "
+            f"set {key} for it instead"
         ) from exc
     return str(value) if value is not None else None
 
 
-def keyring_set(account_name: str, secret: str) -> None:
+def keyring_set(account_name: str, secret: str, *, key: str = "password_command") -> None:
     """Write the keyring entry (service ``followup``, user = account name)."""
     import keyring
     import keyring.errors
 
-    _require_backend(account_name)
+    _require_backend(account_name, key)
     try:
         keyring.set_password(SERVICE, account_name, secret)
     except keyring.errors.NoKeyringError as exc:
-        raise CredentialsUnavailable(_NO_BACKEND.format(name=account_name)) from exc
+        raise CredentialsUnavailable(_no_backend(account_name, key)) from exc
     except keyring.errors.KeyringLocked as exc:
-        raise CredentialsUnavailable(_LOCKED.format(name=account_name)) from exc
+        raise CredentialsUnavailable(_LOCKED.format(name=account_name, key=key)) from exc
     except keyring.errors.KeyringError as exc:
         raise CredentialsUnavailable(
             f"the keyring refused to store the secret of account {account_name} ({exc}); "
-            f"set password_command for it instead"
+            f"set {key} for it instead"
         ) from exc

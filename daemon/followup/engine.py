@@ -36,8 +36,13 @@ class CycleReport:
     actions: list[ActionResult] = field(default_factory=list)
     account_errors: dict[str, str] = field(default_factory=dict)
     needs_auth: set[str] = field(default_factory=set)  # of account_errors: a login problem
+    # Accounts whose sync worked but a write failed: no further write is tried this cycle.
+    write_errors: dict[str, str] = field(default_factory=dict)
+    # Due acts not carried out because their mailbox failed (``run --once`` exits 75).
+    blocked: list[ActionResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     new_messages: int = 0
+    new_watched: int = 0  # of those, in watched folders (what IDLE should have announced)
 
 
 def sync_window_start(config: Config) -> dt.date | None:
@@ -85,6 +90,8 @@ def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleRe
             facts=read_new_facts(config, result.messages),
         )
         report.new_messages += len(result.messages)
+        if role == "watched":
+            report.new_watched += len(result.messages)
     reread_stale_facts(config, mailbox, store)
     return True
 
@@ -195,10 +202,26 @@ def _act_on(
                     "skipped",
                     f"account {account} could not be synced ({why}); will retry",
                 )
+                report.blocked.append(result)
+            elif account in report.write_errors:
+                # One failed write is enough: a server that went silent would cost a full
+                # set of timeouts per due draft.
+                result = ActionResult(
+                    plan.interview.id,
+                    plan.interview.company,
+                    stage.stage,
+                    "skipped",
+                    f"account {account} failed a write earlier in this cycle; will retry",
+                )
+                report.blocked.append(result)
             else:
                 result = act(
                     config, plan, stage, mailboxes.get(account), account, store, now, dry_run
                 )
+                if result.outcome == "failed":
+                    report.write_errors[account] = result.reason
+                    report.blocked.append(result)
+                    store.set_account_health(account, False, result.reason, now)
             report.actions.append(result)
             log_result(result)
             count += 1

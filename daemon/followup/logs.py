@@ -4,8 +4,8 @@ Timestamps only when not under systemd (journald adds its own). imapclient logs 
 IMAP command at DEBUG, including LOGIN; libraries and our own messages may quote secrets
 in errors. The filter rewrites each record's message (and its formatted traceback) before
 any handler sees it: LOGIN/AUTHENTICATE lines lose their arguments,
-``password=``/``token=``/``Bearer`` values are masked, and every secret registered with
-``add_secret`` (credentials does this) is replaced.
+``password=``/``token=``/``device_code=``/``Bearer`` values are masked, and every secret
+registered with ``add_secret`` (credentials and the OAuth2 token sources do this) is replaced.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ _lock = threading.Lock()
 _LOGIN_RE = re.compile(r"\b(LOGIN|AUTHENTICATE)\b[^\r\n]*")  # IMAP verbs are upper-case
 _KEY_VALUE_RE = re.compile(
     r"""(?P<key>["']?(?:password|passwd|pass|secret|token|access_token|refresh_token|"""
-    r"""client_secret|api_key)["']?\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&}]+)""",
+    r"""id_token|device_code|client_secret|api_key)["']?\s*[:=]\s*)"""
+    r"""(?P<value>"[^"]*"|'[^']*'|[^\s,;&}]+)""",
     re.IGNORECASE,
 )
 _AUTH_HEADER_RE = re.compile(r"""(authorization["']?\s*[:=]\s*)[^\r\n,}]*""", re.IGNORECASE)

@@ -18,9 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from support.configs import acme_interview, head, imap_account
+from support.configs import acme_interview, head, imap_account, imap_oauth_account
 from support.dovecot import DovecotServer
+from support.dovecot_oauth import OAuthDovecot
 from support.fake_gmail import FakeGmailServer
+from support.keyrings import keyring_env, read_file_keyring
+from support.oauth_servers import FakeEntra, IntrospectionServer
+from support.token_command import TokenCommand
 
 NOW = "2026-11-27T09:30"
 WRONG_PASSWORD = "Wr0ng-Horse-Battery-7731"
@@ -37,11 +41,19 @@ api_endpoint = "{url}"
 
 
 def encodings(secret: str, user: str = "") -> set[str]:
-    """The secret as it could appear in a protocol log: plain, quoted, SASL PLAIN base64."""
+    """The secret as it could appear in a protocol log: plain, quoted, SASL base64.
+
+    With a user, also the SASL initial responses that carry it: PLAIN, and XOAUTH2 and
+    OAUTHBEARER for a token.
+    """
     forms = {secret, repr(secret), secret.replace("/", "\\/")}
     if user:
-        forms.add(base64.b64encode(f"\0{user}\0{secret}".encode()).decode())
-        forms.add(base64.b64encode(f"{user}\0{user}\0{secret}".encode()).decode())
+        sasl = (
+            f"\0{user}\0{secret}",
+            f"{user}\0{user}\0{secret}",
+            f"user={user}\1auth=Bearer {secret}\1\1",
+        )
+        forms.update(base64.b64encode(s.encode()).decode() for s in sasl)
     return {f for f in forms if f}
 
 
@@ -209,10 +221,85 @@ def test_gmail_commands_at_full_verbosity_never_show_a_token(
     assert_absent(secrets, run.state_bytes().decode("latin-1"), "state")
 
 
+@pytest.fixture(scope="module")
+def introspection() -> Iterator[IntrospectionServer]:
+    server = IntrospectionServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def oauth_dovecot(introspection: IntrospectionServer) -> Iterator[OAuthDovecot]:
+    server = OAuthDovecot(introspection.url)
+    yield server
+    server.close()
+
+
+def test_oauth2_tokens_from_token_command_never_show_even_when_one_is_refused(
+    oauth_dovecot: OAuthDovecot, introspection: IntrospectionServer, tmp_path: Path
+) -> None:
+    user = oauth_dovecot.add_user()
+    refused, good = "tok-secret-refused-1", "tok-secret-good-2"
+    introspection.accept(good, user)
+    tokens = TokenCommand(tmp_path / "tokens", refused, good, good, good, good)
+    config = (
+        head(tmp_path / "state", stages=["check_in"], holidays=False)
+        + imap_oauth_account(oauth_dovecot.port, user, token_command=tokens.command)
+        + acme_interview(account="mail")
+    )
+    run = Run(tmp_path, config)
+    assert run("check").returncode == 0
+    assert run("run", "--once", "--now", NOW).returncode == 0
+    assert tokens.runs >= 2, "the refused token was never refreshed, so this proves less"
+    out = run.output()
+    assert "AUTHENTICATE" in out, "-vvv should show the IMAP protocol, or this test proves nothing"
+    for token in (refused, good):
+        assert_absent(encodings(token, user), out, "the output")
+        assert_absent(encodings(token, user), run.state_bytes().decode("latin-1"), "state")
+
+
+def test_a_microsoft_sign_in_never_shows_a_token_or_the_device_code(
+    oauth_dovecot: OAuthDovecot, introspection: IntrospectionServer, tmp_path: Path
+) -> None:
+    user = oauth_dovecot.add_user()
+    entra = FakeEntra(introspection, user)
+    try:
+        keyring_file = tmp_path / "keyring.json"
+        env = {**keyring_env(keyring_file), "REQUESTS_CA_BUNDLE": str(entra.cert_file)}
+        entra.access_lifetime = 60  # so every run refreshes it
+        config = (
+            head(tmp_path / "state", stages=["check_in"], holidays=False)
+            + imap_oauth_account(oauth_dovecot.port, user, microsoft_authority=entra.base)
+            + acme_interview(account="mail")
+        )
+        run = Run(tmp_path, config, env=env)
+        entra.approve()  # the user is quick: the first poll gets the tokens
+        assert run("auth", "mail").returncode == 0
+        assert run("check").returncode == 0
+        entra.expire_access_tokens()  # refused once, refreshed once
+        assert run("run", "--once", "--now", NOW).returncode == 0
+        assert entra.grants("refresh_token") >= 2
+        secrets = {
+            *entra.access_tokens,
+            *entra.refresh_tokens,
+            read_file_keyring(keyring_file)["followup/mail"],
+        }
+        secrets.update(f"device-code-{r}-secret" for r in ("FAKE0001",))
+        out = run.output()
+        assert "FAKE0001" in out, "the user code is shown to the user, on purpose"
+        for secret in secrets:
+            assert_absent(encodings(secret, user), out, "the output")
+            assert_absent(encodings(secret, user), run.state_bytes().decode("latin-1"), "state")
+    finally:
+        entra.stop()
+
+
 SECRET_PATTERNS = (
     re.compile(r"pw-user\d+"),  # every Dovecot test password (support.dovecot)
     re.compile(re.escape(WRONG_PASSWORD)),
     re.compile(r"1//fake-refresh|ya29\.fake-\d+|fake-secret"),  # the fake Gmail's tokens
+    re.compile(r"tok-secret-\w+"),  # the token_command tokens above
+    re.compile(r"EwA-fake-access-\d+|M\.C5-fake-refresh-\d+|device-code-FAKE\d+-secret"),  # Entra
 )
 SCANNED = ("*.log", "*.err", "*.stderr", "state.sqlite3", "state.sqlite3-wal")
 

@@ -355,9 +355,9 @@ def test_wrong_password_is_one_clear_auth_error(dovecot_server: DovecotServer, u
     box = ImapMailbox(dovecot_server.account(user, password_command="printf wrong"))
     with pytest.raises(AuthError) as info:
         box.folders()
-    assert str(info.value) == (
-        f"the server at 127.0.0.1 refused the login for {user}; check the password "
-        "(followup auth test)"
+    assert str(info.value) == (  # the hint names the source in use, not `followup auth`
+        f"the server at 127.0.0.1 refused the login for {user} ([AUTHENTICATIONFAILED] "
+        "Authentication failed.); check what password_command of account test prints"
     )
     box.close()
 

@@ -1,4 +1,9 @@
-"""One contract, every backend: memory, Maildir, IMAP (real Dovecot), Gmail (real client, fake server)."""
+"""One contract, every backend: memory, Maildir, IMAP, Gmail (real client, fake server).
+
+IMAP runs against three servers: Dovecot, pymap (no NAMESPACE, SPECIAL-USE, CONDSTORE or
+ENABLE), and Dovecot behind a proxy that refuses APPEND to an EXAMINEd mailbox, drops
+APPEND flags and hides ENABLE and UNSELECT, as Courier and Mailutils do.
+"""
 
 from __future__ import annotations
 

@@ -44,3 +44,30 @@ def acme_interview(*, account: str | None = None) -> str:
         'contacts = ["Dana Whitfield <dana@acme.example>"]\n'
         + (f'account = "{account}"\n' if account else "")
     )
+
+
+def imap_oauth_account(
+    port: int,
+    user: str,
+    *,
+    token_command: str | None = None,
+    microsoft_authority: str | None = None,
+    name: str = "mail",
+    timeout: int = 5,
+) -> str:
+    """A plain-text IMAP account on loopback that signs in with OAuth2.
+
+    Its tokens come from ``token_command``, or else from Microsoft's sign-in at
+    ``microsoft_authority`` (a local fake).
+    """
+    if token_command:
+        source = f'token_command = "{token_command}"\n'
+    else:
+        source = (
+            'oauth2_provider = "microsoft"\nclient_id = "11111111-2222-3333-4444-555555555555"\n'
+            f'oauth2_authority = "{microsoft_authority}"\n'
+        )
+    return (
+        f'[[accounts]]\nname = "{name}"\ntype = "imap"\nhost = "127.0.0.1"\nport = {port}\n'
+        f'security = "none"\nusername = "{user}"\nauth = "oauth2"\n{source}timeout = {timeout}\n\n'
+    )

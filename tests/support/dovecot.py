@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from imapclient import IMAPClient
@@ -327,10 +328,24 @@ def _message_id(header_bytes: bytes) -> str:
     return str(value).strip().strip("<>")
 
 
-class ImapHarness:
-    """Drives one fresh Dovecot user from the outside, as the user's own client would."""
+class ImapServer(Protocol):
+    """What ``ImapHarness`` needs of a server: Dovecot, pymap, or either behind a proxy."""
 
-    def __init__(self, server: DovecotServer) -> None:
+    def add_user(self) -> str: ...
+
+    def password(self, user: str) -> str: ...
+
+    def client(self, user: str) -> IMAPClient: ...
+
+    def folder(self, name: str) -> str: ...
+
+    def account(self, user: str, **overrides: object) -> ImapAccount: ...
+
+
+class ImapHarness:
+    """Drives one fresh user of an IMAP server from the outside, as the user's own client would."""
+
+    def __init__(self, server: ImapServer) -> None:
         self.server = server
         self.user = server.add_user()
         self.mailboxes: list[ImapMailbox] = []

@@ -41,7 +41,8 @@ class MailboxHarness(Protocol):
         ...
 
 
-BACKENDS = ("memory", "maildir", "imap", "gmail")
+# IMAP three times: Dovecot, pymap, and Dovecot behind the Courier-like quirk proxy.
+BACKENDS = ("memory", "maildir", "imap", "pymap", "imap_quirks", "gmail")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -109,14 +109,14 @@ def _documented_keys(text: str) -> set[str]:
         if header:
             section = re.sub(r"^templates\.[a-z_]+$", "templates.*", header[1])
         else:
-            key = re.match(r"^([a-z_]+)\s*=", body)
+            key = re.match(r"^([a-z0-9_]+)\s*=", body)
             if key and section:
                 commented = "#" in body[key.end() :] or previous_is_comment
                 if commented:
                     found.add(f"{section}.{key[1]}")
         if line.count('"""') % 2 == 1 and not line.startswith("#"):
             in_string = True
-        previous_is_comment = line.startswith("#") and not re.match(r"^#\s*[a-z_]+\s*=", line)
+        previous_is_comment = line.startswith("#") and not re.match(r"^#\s*[a-z0-9_]+\s*=", line)
     return found
 
 
@@ -133,7 +133,9 @@ def test_documentation_check_notices_an_undocumented_key() -> None:
 
 def test_example_config_shows_every_contract_key_from_the_design() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    for key in ("aliases", "password_command", "sent_folder", "drafts_folder", "highlight"):
+    keys = ("aliases", "password_command", "sent_folder", "drafts_folder", "highlight")
+    oauth2 = ("auth", "token_command", "oauth2_provider", "client_id", "client_secrets_file")
+    for key in keys + oauth2:
         assert re.search(rf"^#?\s*{key} =", text, re.MULTILINE), key
 
 

@@ -197,3 +197,65 @@ def test_install_puts_one_filter_on_the_imap_loggers() -> None:
     redact.install_redaction()
     filters = logging.getLogger("imapclient.imaplib").filters
     assert sum(isinstance(f, redact.RedactingFilter) for f in filters) == 1
+
+
+# where a secret came from (issue 11) ------------------------------------------------
+
+
+def test_a_secret_knows_its_source_so_a_refusal_names_the_place_to_fix(
+    memory: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from_command = credentials.lookup("mail", "printf s3cret-a")
+    assert from_command.hint() == "check what password_command of account mail prints"
+    memory.set_password("followup", "mail", "s3cret-b")
+    assert credentials.lookup("mail").hint() == "store the right one with `followup auth mail`"
+    (tmp_path / "mail").write_text("s3cret-c\n")
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path))
+    found = credentials.lookup("mail")
+    assert (found.value, found.source) == ("s3cret-c", "credentials_directory")
+    assert found.hint() == "check the credential file $CREDENTIALS_DIRECTORY/mail"
+
+
+def test_followup_auth_without_a_keyring_says_so_before_asking_for_anything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+
+    def typed(prompt: str) -> str:
+        asked.append(prompt)
+        return "typed-pass"
+
+    monkeypatch.setattr(getpass, "getpass", typed)
+    with pytest.raises(CredentialsUnavailable) as info:
+        credentials.prompt_and_store_password("mail")
+    assert asked == []
+    assert "no usable keyring" in str(info.value)
+    assert "set password_command for account mail" in str(info.value)
+
+
+def test_a_failing_token_command_is_called_by_its_own_name() -> None:
+    with pytest.raises(CredentialsUnavailable) as info:
+        credentials.get_secret(
+            "work", "echo 'oama: not authorized' >&2; exit 1", key="token_command"
+        )
+    assert str(info.value) == (
+        "token_command of account work failed with exit status 1: oama: not authorized"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "grant_type=device_code&device_code=GAAB-secret&client_id=x",
+            "grant_type=device_code&device_code=**REDACTED**&client_id=x",
+        ),
+        ('{"id_token": "eyJ0eXAi.eyJhdWQi.sig"}', '{"id_token": **REDACTED**}'),
+        (
+            "user=j@outlook.com\x01auth=Bearer EwA-abc.def\x01",
+            "user=j@outlook.com\x01auth=Bearer **REDACTED**\x01",
+        ),
+    ],
+)
+def test_oauth2_looking_text_is_masked(line: str, expected: str) -> None:
+    assert redact.redact(line) == expected

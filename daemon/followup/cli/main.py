@@ -23,7 +23,7 @@ from followup.cli.common import STATE as _STATE
 from followup.cli.common import UNREACHABLE as _UNREACHABLE
 from followup.cli.common import Context, exit_codes, parse_now
 from followup.cli.more import calendar, completion
-from followup.config import Config, GmailAccount, ImapAccount, system_timezone
+from followup.config import Config, system_timezone
 from followup.config.starter import starter_config
 from followup.core.calendar import parse_date_or_datetime
 from followup.core.errors import (
@@ -103,9 +103,20 @@ def init(obj: Context) -> None:
 
 
 @main.command(epilog=exit_codes(_CONFIG, (EXIT_UNREACHABLE, "an account failed its check")))
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also prove each IMAP account can store a draft: append a probe and remove it at once.",
+)
 @click.pass_obj
-def check(obj: Context) -> None:
-    """Validate config, templates and credentials; connect to each account and show its folders."""
+def check(obj: Context, write: bool) -> None:
+    """Validate config, templates and credentials; connect to each account and show its folders.
+
+    Says what each IMAP server lacks and what that means. With --write, stores a small
+    probe flagged \\Draft \\Deleted the way a draft is stored, and removes it by UID EXPUNGE.
+    """
+    from followup.cli.check import check_account
+
     config = obj.load()
     click.echo(
         f"config {config.path}: ok ({len(config.interviews)} interviews, "
@@ -113,22 +124,10 @@ def check(obj: Context) -> None:
     )
     failed = False
     for account in config.accounts:
-        try:
-            box = open_mailbox(config, account)
-            try:
-                info = box.folders()
-                # A real round trip to Drafts: proves the credentials and the folder work.
-                box.find_draft("followup-check@invalid")
-            finally:
-                box.close()
-        except UserError as exc:
-            failed = True
-            click.echo(f"account {account.name} ({account.type}): FAILED: {exc}")
-            continue
-        click.echo(
-            f"account {account.name} ({account.type}): ok; watching {', '.join(info.watched)}; "
-            f"Sent: {info.sent or '(none found)'}; Drafts: {info.drafts}"
-        )
+        ok, lines = check_account(config, account, write=write)
+        failed = failed or not ok
+        for line in lines:
+            click.echo(line)
     if failed:
         sys.exit(EXIT_UNREACHABLE)
 
@@ -154,11 +153,11 @@ def check(obj: Context) -> None:
 @click.pass_obj
 def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: float) -> None:
     """Run the daemon (foreground, systemd-friendly), or one cycle with --once."""
-    config = obj.load()
-    if not once:
+    if not once:  # the daemon loads (and reloads) the config itself
         from followup.service.daemon import run_service
 
         sys.exit(run_service(obj.config_path(), now_arg=now_arg, dry_run=dry_run))
+    config = obj.load()
     from followup.cli.render import render_cycle, render_drafts
     from followup.engine import run_once
     from followup.notify.announce import Announcer
@@ -177,7 +176,8 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
     click.echo(render_cycle(report), nl=False)
     if dry_run:
         click.echo(render_drafts(report), nl=False)
-    if report.account_errors and len(report.account_errors) == len(config.accounts):
+    every_account_failed = len(report.account_errors) == len(config.accounts)
+    if report.blocked or (report.account_errors and every_account_failed):
         sys.exit(EXIT_UNREACHABLE)
 
 
@@ -244,23 +244,15 @@ def explain(obj: Context, as_json: bool, files: tuple[Path, ...]) -> None:
 @click.argument("account_name", metavar="ACCOUNT")
 @click.pass_obj
 def auth(obj: Context, account_name: str) -> None:
-    """Store an IMAP password in keyring, or run the Gmail OAuth flow."""
-    from followup import credentials
+    """Store an IMAP password in keyring, or sign in (Microsoft, Google, Gmail API)."""
+    from followup.cli.auth import run_auth
 
     config = obj.load()
     account = next((a for a in config.accounts if a.name == account_name), None)
     if account is None:
         names = ", ".join(a.name for a in config.accounts)
         raise UsageError(f"no account named {account_name!r} in {config.path}; accounts: {names}")
-    if isinstance(account, GmailAccount):
-        from followup.mailbox.gmail_auth import run_oauth_flow
-
-        run_oauth_flow(account, credentials.store_secret, say=click.echo)
-    elif isinstance(account, ImapAccount):
-        credentials.prompt_and_store_password(account.name)
-        click.echo(f"stored the password of {account.name} in the keyring (service 'followup')")
-    else:
-        click.echo(f"account {account.name} is a local maildir and needs no credentials")
+    run_auth(account, click.echo)
 
 
 @main.command(epilog=exit_codes(_CONFIG))

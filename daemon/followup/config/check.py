@@ -14,6 +14,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from followup.config import schema
+from followup.config.check_imap import imap_auth_problems
 from followup.config.keys import Section
 from followup.config.kinds import Bad, hint, show, valid_zone
 from followup.config.model import (
@@ -76,7 +77,7 @@ class _Checker:
                     sub,
                     "secrets never go in the config file: store it in the keyring with "
                     f"`followup auth {account}`, or set password_command (token_command for "
-                    "gmail), or put it in a file under $CREDENTIALS_DIRECTORY",
+                    "OAuth2 tokens), or put it in a file under $CREDENTIALS_DIRECTORY",
                 )
             else:
                 self.strip_secrets(node[key], sub, account)
@@ -158,6 +159,9 @@ def _accounts(check: _Checker, raw: object) -> list[AccountConfig]:
                     "allowed to a loopback host (localhost, 127.0.0.1, ::1). "
                     'Use "tls" or "starttls"',
                 )
+            raw_table = table if isinstance(table, dict) else {}
+            for key, message in imap_auth_problems(values, raw_table):
+                check.add(f"{path}.{key}", message)
             values.setdefault("port", IMAP_PORTS[security])
         if len(check.problems) == before and known is not None:
             out.append(_account(known, values))

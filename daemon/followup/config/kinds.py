@@ -7,13 +7,11 @@ item at its own index (``identity.aliases[1]``).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -33,6 +31,13 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+# The common contact forms, "Name <a@b.c>" and "a@b.c", read without the email package
+# (importing email.utils costs ~8 ms of every command); anything else goes to parseaddr.
+# tests/unit/test_config_contacts.py checks that both always agree.
+_PLAIN_CONTACT = re.compile(
+    r"^ *(?:((?:[A-Za-z0-9'-]+ +)*[A-Za-z0-9'-]+)? *<([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)>"
+    r"|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)) *\Z"
+)
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_NAMES: tuple[str, ...] = tuple(day[:3] for day in _FULL_DAYS)
 
@@ -67,6 +72,8 @@ def show(value: object) -> str:
 
 
 def hint(word: str, candidates: Iterable[str]) -> str:
+    import difflib  # only when a problem is reported
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -239,7 +246,11 @@ def _seconds_text(seconds: float) -> str:
 
 
 def path(value: object, key: Key) -> Path:
-    return Path(string(value, key)).expanduser()
+    text = string(value, key)
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:  # "~name" of a user this system does not have
+        raise _bad(f"cannot expand {show(text)}: no such user's home directory") from exc
 
 
 def url(value: object, key: Key) -> str:
@@ -309,12 +320,23 @@ def date_or_datetime(value: object, key: Key) -> dt.date:
     )
 
 
+def split_contact(value: str) -> tuple[str, str]:
+    """(display name, address) as ``email.utils.parseaddr`` reads them."""
+    plain = _PLAIN_CONTACT.match(value)
+    if plain:
+        name = " ".join((plain[1] or "").split())
+        return name, plain[2] or plain[3]
+    from email.utils import parseaddr
+
+    return parseaddr(value)
+
+
 _NEEDS_QUOTES = re.compile(r'[,;:@()\[\]\\"<>.]')
 
 
 def _contact(value: object, key: Key) -> Address:
     if isinstance(value, str):
-        name, email = parseaddr(value)
+        name, email = split_contact(value)
         if email and _EMAIL.fullmatch(email) and ("<" in value or not name):
             return Address(name.strip(), email.lower())
         quoted = _quoted_suggestion(value)

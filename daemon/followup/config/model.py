@@ -15,6 +15,8 @@ from typing import ClassVar, Literal
 from followup.core.model import Identity, Interview, ScheduleConfig, StageName, TemplateOverride
 
 Security = Literal["tls", "starttls", "none"]
+AuthMode = Literal["password", "oauth2"]
+OAuth2Provider = Literal["microsoft", "google"]
 
 IMAP_PORTS: dict[str, int] = {"tls": 993, "starttls": 143, "none": 143}
 """The port an IMAP account uses when it names none, by ``security``."""
@@ -55,6 +57,13 @@ class ImapAccount(_Account):
     security: Security = "tls"
     port: int = 993
     password_command: str | None = None
+    auth: AuthMode = "password"
+    token_command: str | None = None
+    oauth2_provider: OAuth2Provider | None = None
+    client_id: str | None = None
+    tenant: str = "common"
+    oauth2_authority: str | None = None  # Microsoft sign-in host (national clouds, tests)
+    client_secrets_file: Path | None = None
     tls_ca_file: Path | None = None
     timeout: float = 30.0
 

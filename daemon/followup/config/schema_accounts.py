@@ -6,6 +6,7 @@ Each account type is its own section, so a key can only be used where it means s
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from followup.config import kinds as k
@@ -13,6 +14,9 @@ from followup.config.keys import REQUIRED, Key, Section
 
 ACCOUNT_TYPES: tuple[str, ...] = ("imap", "gmail", "maildir")
 SECURITY_MODES: tuple[str, ...] = ("tls", "starttls", "none")
+AUTH_MODES: tuple[str, ...] = ("password", "oauth2")
+OAUTH2_PROVIDERS: tuple[str, ...] = ("microsoft", "google")
+_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*\Z")
 
 ACCOUNTS = Section(
     "accounts",
@@ -87,6 +91,58 @@ IMAP_ACCOUNT = ACCOUNTS.extended(
             k.string,
             "command printing the password; default: keyring (`followup auth NAME`)",
             "pass show mail",
+            None,
+        ),
+        Key(
+            "auth",
+            k.choice,
+            "password | oauth2 (Outlook.com, Microsoft 365, Gmail without an app password)",
+            "password",
+            "password",
+            choices=AUTH_MODES,
+        ),
+        Key(
+            "token_command",
+            k.string,
+            "oauth2: command printing a fresh access token (oama, mutt_oauth2.py, …)",
+            "oama access jordan@outlook.com",
+            None,
+        ),
+        Key(
+            "oauth2_provider",
+            k.choice,
+            "oauth2 without token_command: microsoft | google (sign in with `followup auth NAME`)",
+            "microsoft",
+            None,
+            choices=OAUTH2_PROVIDERS,
+        ),
+        Key(
+            "client_id",
+            k.string,
+            "microsoft: the Application (client) ID of your app registration",
+            "00000000-0000-0000-0000-000000000000",
+            None,
+        ),
+        Key(
+            "tenant",
+            k.pattern(_TENANT, 'a tenant like "common", "consumers" or "contoso.onmicrosoft.com"'),
+            "microsoft: common | consumers | organizations | your tenant's id or domain",
+            "common",
+            "common",
+        ),
+        Key(
+            "oauth2_authority",
+            k.url,
+            "microsoft: the sign-in host, for national clouds (https only)",
+            "https://login.microsoftonline.us",
+            None,
+            default_doc='"https://login.microsoftonline.com"',
+        ),
+        Key(
+            "client_secrets_file",
+            k.path,
+            "google: OAuth client JSON (Desktop app) downloaded from Google Cloud",
+            "~/.config/followup/client_secret.json",
             None,
         ),
         Key(

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
 from followup.core.conversation import ThreadContext
+from followup.core.draft_ids import message_id_for as message_id_for  # re-exported
 from followup.core.draft_texts import DEFAULT_TEMPLATES, KNOWN_VARIABLES, variables_for
 from followup.core.model import (
     Address,
@@ -34,19 +35,6 @@ from followup.core.text import (
 # SMTP policy: CRLF line ends as IMAP APPEND expects; 7bit so every byte is plain ASCII and
 # no server or client has to cope with raw 8-bit text.
 DRAFT_POLICY = email_policy.SMTP.clone(cte_type="7bit")
-
-
-def message_id_for(
-    interview_id: str, stage: StageName, identity_email: str, round_: int = 1
-) -> str:
-    """The deterministic Message-ID (without angle brackets) of a stage's draft in a round.
-
-    Round 1 keeps the form of the first version, so drafts written before rounds existed
-    are still recognised as ours."""
-    digest = hashlib.sha256(interview_id.encode("utf-8")).hexdigest()[:16]
-    domain = identity_email.rpartition("@")[2].strip().lower() or "localhost"
-    nth = "" if round_ == 1 else f"r{round_}."
-    return f"followup.{stage}.{nth}{digest}@{domain}"
 
 
 def _header_address(name: str, email: str) -> HeaderAddress:

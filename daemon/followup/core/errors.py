@@ -57,6 +57,10 @@ class MailboxUnreachable(UserError):
     exit_code = EXIT_UNREACHABLE
 
 
+class WriteRefused(MailboxUnreachable):
+    """The server is reachable but refused a write (it said why); a failed write all the same."""
+
+
 class AuthError(MailboxUnreachable):
     """Credentials are missing, wrong or expired; the message says how to fix it."""
 
@@ -76,6 +80,10 @@ class StateError(UserError):
     """The state database cannot be opened, read or written."""
 
     exit_code = EXIT_STATE
+
+
+class CheckSkipped(FollowupError):
+    """A check that could not be run safely (``check --write`` without UIDPLUS): said, not failed."""
 
 
 class MalformedMessage(FollowupError):

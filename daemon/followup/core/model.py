@@ -134,7 +134,8 @@ class FetchResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-WithdrawOutcome = Literal["withdrawn", "gone", "changed"]
+WithdrawOutcome = Literal["withdrawn", "gone", "changed", "unsupported"]
+"""``unsupported``: still exactly ours, but the server cannot remove one message safely."""
 
 
 # --- what the user configured, as the core sees it ----------------------------------

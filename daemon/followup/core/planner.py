@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 
 from followup.core.calendar import BusinessCalendar, local_datetime
 from followup.core.conversation import address
-from followup.core.drafts import message_id_for
+from followup.core.draft_ids import message_id_for
 from followup.core.model import (
     Identity,
     Interview,

@@ -7,7 +7,8 @@ The browser may be on another machine (a headless server), so the URL is handed 
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from google_auth_oauthlib.flow import InstalledAppFlow
@@ -44,10 +45,32 @@ def run_oauth_flow(
     timeout_seconds: int | None = 600,
 ) -> None:
     """Ask the user for consent (readonly + compose scopes) and store the token JSON."""
-    path = account.client_secrets_file.expanduser()
+    token = installed_app_consent(
+        f"Gmail account {account.name}",
+        account.client_secrets_file,
+        SCOPES,
+        say,
+        port=port,
+        timeout_seconds=timeout_seconds,
+    )
+    store(account.name, token)
+    say(f"Gmail account {account.name} is authorized.")
+
+
+def installed_app_consent(
+    who: str,
+    client_secrets_file: Path,
+    scopes: Sequence[str],
+    say: Say,
+    *,
+    port: int = 0,
+    timeout_seconds: int | None = 600,
+) -> str:
+    """The installed-app flow for ``scopes``; returns the authorized-user JSON to store."""
+    path = client_secrets_file.expanduser()
     if not path.is_file():
-        raise UserError(f"Gmail account {account.name}: client_secrets_file {path} not found")
-    flow = _AnnouncingFlow.from_client_secrets_file(str(path), scopes=list(SCOPES))
+        raise UserError(f"{who}: client_secrets_file {path} not found")
+    flow = _AnnouncingFlow.from_client_secrets_file(str(path), scopes=list(scopes))
     flow.say = say
     creds = flow.run_local_server(
         host="localhost",
@@ -60,6 +83,5 @@ def run_oauth_flow(
         prompt="consent",
     )
     if not creds.refresh_token:
-        raise UserError(f"Gmail account {account.name}: Google sent no refresh token; try again")
-    store(account.name, creds.to_json())
-    say(f"Gmail account {account.name} is authorized.")
+        raise UserError(f"{who}: Google sent no refresh token; try again")
+    return str(creds.to_json())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import imaplib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -27,13 +28,10 @@ from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOu
 from followup.core.parsing import HEADER_FIELDS, parse_message
 from followup.core.text import bare_id
 from followup.faults import fault_point
-from followup.mailbox.imap_commands import (
-    fetch_draft,
-    fetch_range,
-    find_selected,
-    search_message_id,
-)
+from followup.mailbox.imap_caps import describe_lacking
+from followup.mailbox.imap_commands import fetch_draft, fetch_range, uidvalidity
 from followup.mailbox.imap_conn import Connection, Meter
+from followup.mailbox.imap_drafts import DraftOps
 from followup.mailbox.imap_folders import resolve_folders
 from followup.mailbox.imap_idle import announces_mail, wait_for_mail
 from followup.mailbox.imap_parse import (
@@ -41,12 +39,12 @@ from followup.mailbox.imap_parse import (
     DraftRef,
     aware_date,
     batches,
-    content_digest,
     fetch_item,
     is_expunge,
     is_mailbox_update,
-    parse_appenduid,
+    server_words,
     uid_set,
+    uidvalidity_in,
 )
 from followup.mailbox.imap_text import fetch_texts
 from followup.mailbox.protocol import TextWanted, no_text
@@ -55,8 +53,6 @@ log = logging.getLogger(__name__)
 
 HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS (" + " ".join(f.upper() for f in HEADER_FIELDS) + ")]"
 FETCH_BATCH = 500  # UIDs per FETCH command, to keep command lines short
-DELETED = rb"\Deleted"
-DRAFT = rb"\Draft"
 
 
 @dataclass(frozen=True)
@@ -89,6 +85,14 @@ class ImapMailbox:
         # (connection number, folder) of the folder left EXAMINEd, so the next poll of it
         # is a NOOP instead of a new EXAMINE (which costs the server time per message).
         self._examined: tuple[int, str] | None = None
+        self._selected: str | None = None  # on the current connection, read-only or not
+        self._warned: set[tuple[str, str]] = set()
+        self._drafts = DraftOps(
+            self.account,
+            self._conn.host,
+            lambda client, folder, readonly: self._select(client, folder, readonly=readonly),
+            self._leave,
+        )
 
     @property
     def meter(self) -> Meter:
@@ -98,15 +102,20 @@ class ImapMailbox:
     def close(self) -> None:
         self._conn.close()
 
-    def _run(self, what: str, op: Callable[[Any], Any]) -> Any:
+    def _run(self, what: str, op: Callable[[Any], Any], *, extra: float = 0.0) -> Any:
         """Run ``op`` on a healthy connection; a server's NO/BAD becomes one clear error."""
         try:
-            return self._conn.run(op)
+            return self._conn.run(op, extra=extra)
         except IMAPClientError as exc:
             raise MailboxUnreachable(
                 f"the server at {self._conn.host} refused to {what} for account "
-                f"{self.account}: {exc}"
+                f'{self.account}: "{server_words(exc)}"'
             ) from exc
+
+    def _warn_once(self, folder: str, what: str) -> None:
+        if (folder, what) not in self._warned:
+            self._warned.add((folder, what))
+            log.warning("%s %s: %s", self.account, folder, what)
 
     # folders ------------------------------------------------------------------------
 
@@ -140,8 +149,9 @@ class ImapMailbox:
 
     def _select(self, client: Any, folder: str, *, readonly: bool) -> Any:
         """Every SELECT/EXAMINE goes through here, so we know what stays selected."""
-        self._examined = None
+        self._examined = self._selected = None
         state = client.select_folder(folder, readonly=readonly)
+        self._selected = folder
         if readonly:
             self._examined = (self._conn.connects, folder)
         return state
@@ -161,10 +171,10 @@ class ImapMailbox:
         if watched and folder == watched[0]:
             return None  # re-examine it once, then stay on it
         status = client.folder_status(folder, [b"UIDNEXT", b"UIDVALIDITY"])
-        return (
-            int(status[b"UIDVALIDITY"]) == old.uidvalidity
-            and int(status[b"UIDNEXT"]) <= old.last_uid + 1
-        )
+        uidnext = status.get(b"UIDNEXT")
+        if uidvalidity_in(status) != old.uidvalidity or uidnext is None:
+            return None  # changed, or the server did not say: look properly
+        return int(uidnext) <= old.last_uid + 1
 
     def _fetch(
         self,
@@ -186,12 +196,15 @@ class ImapMailbox:
                 state = FolderState(folder, old.uidvalidity, old.last_uid, modseq=old.modseq)
                 return self._result(client, state, fetched, since, wants_text, warnings)
         selected = self._select(client, folder, readonly=True)  # EXAMINE: no flag can change
-        uidvalidity = int(selected[b"UIDVALIDITY"])
-        reset = bad_cursor or (old is not None and old.uidvalidity != uidvalidity)
+        known = uidvalidity(client, folder, selected)
+        if known is None:
+            self._warn_once(folder, "the server gave no UIDVALIDITY; every sync is a fresh one")
+        validity = known or 0  # 0: unknown, so no stored UID is trusted next time
+        reset = bad_cursor or (old is not None and (known is None or old.uidvalidity != known))
         fresh = old is None or reset
         state = FolderState(
             folder,
-            uidvalidity,
+            validity,
             floor=0 if fresh or old is None else old.last_uid,
             uidnext=selected.get(b"UIDNEXT"),
             modseq=selected.get(b"HIGHESTMODSEQ"),
@@ -284,7 +297,7 @@ class ImapMailbox:
     def find_draft(self, message_id: str) -> str | None:
         drafts = self.folders().drafts
         found: str | None = self._run(
-            "search Drafts", lambda c: self._find(c, drafts, bare_id(message_id))
+            "search Drafts", lambda c: self._drafts.find(c, drafts, bare_id(message_id))
         )
         return found
 
@@ -294,7 +307,7 @@ class ImapMailbox:
 
         def op(client: Any) -> bytes | None:
             state = self._select(client, drafts, readonly=True)
-            return fetch_draft(client, int(state[b"UIDVALIDITY"]), wanted)
+            return fetch_draft(client, uidvalidity(client, drafts, state), wanted)
 
         found: bytes | None = self._run("read a draft", op)
         return found
@@ -308,21 +321,11 @@ class ImapMailbox:
         drafts = self.folders().drafts
 
         def op(client: Any) -> str:
-            existing = self._find(client, drafts, message_id)
+            existing = self._drafts.find(client, drafts, message_id)
             if existing is not None:  # written before a crash or a lost connection
                 return existing
             fault_point("before-append")
-            response = client.append(drafts, raw, flags=[DRAFT], msg_time=when)
-            placed = parse_appenduid(response)
-            if placed is not None:
-                return DraftRef(placed[0], placed[1], content_digest(raw), message_id).encode()
-            again = self._find(client, drafts, message_id)
-            if again is None:
-                raise MailboxUnreachable(
-                    f"the draft {message_id} was appended to {drafts} on {self._conn.host} but "
-                    f"could not be found there again"
-                )
-            return again
+            return self._drafts.store(client, drafts, raw, when, message_id).encode()
 
         ref: str = self._run("store a draft", op)
         return ref
@@ -332,46 +335,47 @@ class ImapMailbox:
         drafts = self.folders().drafts
         tried: list[bool] = []  # set once the removal was sent: a retry then sees it done
         outcome: WithdrawOutcome = self._run(
-            "withdraw a draft", lambda c: self._withdraw(c, drafts, wanted, tried)
+            "withdraw a draft", lambda c: self._drafts.withdraw(c, drafts, wanted, tried)
         )
         return outcome
 
-    def _withdraw(
-        self, client: Any, drafts: str, wanted: DraftRef, tried: list[bool]
-    ) -> WithdrawOutcome:
-        state = self._select(client, drafts, readonly=False)  # the one read-write select
-        candidates: list[int] = []
-        if int(state[b"UIDVALIDITY"]) == wanted.uidvalidity:
-            candidates.append(wanted.uid)
-        candidates += [
-            u for u in search_message_id(client, wanted.message_id) if u not in candidates
-        ]
-        contents = client.fetch(candidates, ["BODY.PEEK[]"]) if candidates else {}
-        present = {uid: fetch_item(data, b"BODY[]") for uid, data in contents.items()}
-        same = [
-            uid
-            for uid, raw in sorted(present.items())
-            if raw is not None and content_digest(raw) == wanted.digest
-        ]
-        if not present:
-            return "withdrawn" if tried else "gone"
-        if not same:
-            return "changed"
-        if not client.has_capability("UIDPLUS"):
-            log.warning(
-                "%s: the server lacks UIDPLUS, so draft %s cannot be removed without risking "
-                "other deleted mail; it was left in place",
-                self.account,
-                wanted.message_id,
-            )
-            return "changed"
-        tried.append(True)
-        client.add_flags(same[:1], [DELETED], silent=True)
-        client.uid_expunge(same[:1])
-        return "withdrawn"
+    def probe_write(self) -> str:
+        """``followup check --write``: store a probe like a draft and remove it at once."""
+        drafts = self.folders().drafts
+        done: str = self._run("store a probe draft", lambda c: self._drafts.probe(c, drafts))
+        return done
 
-    def _find(self, client: Any, drafts: str, message_id: str) -> str | None:
-        return find_selected(client, self._select(client, drafts, readonly=True), message_id)
+    def server_notes(self) -> list[str]:
+        """What the server lacks of ``imap_caps.CAPABILITIES`` and what that means here."""
+        advertised: tuple[bytes, ...] = self._run("list its capabilities", _capabilities)
+        return describe_lacking(advertised)
+
+    def abort(self) -> None:
+        """From another thread: cut the connection now; later operations fail at once."""
+        self._conn.abort()
+
+    def _leave(self, client: Any) -> None:
+        """Close the selected folder without expunging: UNSELECT, else CLOSE.
+
+        CLOSE expunges nothing on a folder opened with EXAMINE (RFC 3501 6.4.2), and a
+        folder is only ever left open read-write for the moment of a single write.
+        """
+        if self._selected is None:
+            return
+        readonly = self._examined is not None
+        self._examined = self._selected = None
+        if client.has_capability("UNSELECT"):
+            client.unselect_folder()
+            return
+        if readonly:  # never CLOSE a read-write folder: that would expunge
+            try:
+                client.close_folder()
+                return
+            except imaplib.IMAP4.abort:
+                raise
+            except IMAPClientError as exc:  # pymap refuses CLOSE on a read-only folder
+                log.debug("%s: CLOSE refused (%s); examining INBOX instead", self.account, exc)
+        client.select_folder("INBOX", readonly=True)
 
     # waiting ------------------------------------------------------------------------
 
@@ -384,5 +388,10 @@ class ImapMailbox:
             self._select(client, folder, readonly=True)
             return wait_for_mail(client, timeout)
 
-        waited: bool = self._run("wait for new mail", op)
+        waited: bool = self._run("wait for new mail", op, extra=timeout)
         return waited
+
+
+def _capabilities(client: Any) -> tuple[bytes, ...]:
+    caps: tuple[bytes, ...] = tuple(client.capabilities())
+    return caps

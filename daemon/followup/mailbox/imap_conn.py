@@ -3,27 +3,35 @@
 Every socket error, BYE or timeout drops the connection; the operation is retried on a
 fresh one a bounded number of times with exponential backoff and jitter. Operations
 must therefore be safe to repeat (the backend makes its writes idempotent by looking
-for the Message-ID before any APPEND). Login and TLS problems are not retried: they
-need the user, and their message says what to do.
+for the Message-ID before any APPEND). A refused login and TLS problems are not retried:
+they need the user, and their message says what to do (signing in is ``imap_auth``).
+
+Each exchange is bounded as a whole, not per read: connecting and logging in may take
+``CONNECT_TIMEOUTS`` × ``timeout``, one operation ``OPERATION_TIMEOUTS`` × ``timeout``, and
+all attempts of one operation together ``TOTAL_TIMEOUTS`` × ``timeout``. When a deadline
+passes, the socket is shut down from a timer thread, so a server that trickles bytes
+cannot hold a cycle. ``abort`` does the same from another thread (the daemon's stop).
 """
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
+import socket
 import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from imapclient import IMAPClient
-from imapclient.exceptions import LoginError
-
-from followup import credentials, logs
+from followup import logs
 from followup.config import ImapAccount
 from followup.core.backoff import Backoff
-from followup.core.errors import AuthError, CredentialsUnavailable, MailboxUnreachable
+from followup.core.errors import MailboxUnreachable
+from followup.mailbox import imap_auth
+from followup.mailbox.imap_socket import TrackedClient, current_socket, cut
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,10 @@ T = TypeVar("T")
 
 # Socket errors, timeouts (TimeoutError is an OSError), BYE/EOF (imaplib's abort).
 RETRYABLE: tuple[type[BaseException], ...] = (OSError, imaplib.IMAP4.abort, EOFError)
+
+CONNECT_TIMEOUTS = 2.0  # connect + TLS + greeting + login, in multiples of ``timeout``
+OPERATION_TIMEOUTS = 3.0  # one attempt of one operation (a fetch, an append, a withdrawal)
+TOTAL_TIMEOUTS = 6.0  # every attempt of one operation, backoff included
 
 
 @dataclass
@@ -67,40 +79,70 @@ class Connection:
         self.meter = Meter()
         self.connects = 0
         self._client: Any = None
-        self._secret: str | None = None
+        self._opening: Any = None  # the client being set up (greeting, STARTTLS, login)
+        self._raw: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._expired: TimeoutError | None = None
+        self._aborted = False
+        self._auth: imap_auth.Authenticator | None = None
         logs.install_redaction()
 
     # ------------------------------------------------------------------------------
 
-    def run(self, op: Callable[[Any], T]) -> T:
-        """Run ``op(client)``; on a connection failure reconnect and run it again."""
+    def run(self, op: Callable[[Any], T], *, extra: float = 0.0) -> T:
+        """Run ``op(client)``; on a connection failure reconnect and run it again.
+
+        ``extra`` seconds are added to the operation's deadline (an IDLE that waits on
+        purpose); the number of attempts and the total time are bounded.
+        """
         last: BaseException | None = None
         backoff = Backoff(self.base_delay, self.max_delay)
+        timeout = float(self.account.timeout)
+        give_up_at = time.monotonic() + TOTAL_TIMEOUTS * timeout + extra
+        tried = 0
         for attempt in range(self.attempts):
+            self._refuse_if_aborted()
+            tried = attempt + 1
             try:
-                return op(self._ensure())
+                client = self._ensure()
+                with self._deadline(OPERATION_TIMEOUTS * timeout + extra):
+                    return op(client)
             except RETRYABLE as exc:
                 self.drop()
-                last = exc
+                self._refuse_if_aborted()
+                last = self._expired or exc
                 log.info(
                     "IMAP %s:%s: connection problem (%s), attempt %d of %d",
                     self.host,
                     self.port,
-                    _describe(exc),
+                    _describe(last),
                     attempt + 1,
                     self.attempts,
                 )
-                if attempt + 1 < self.attempts:
-                    self.sleep(backoff.next_delay())
+                if attempt + 1 >= self.attempts:
+                    break
+                delay = backoff.next_delay()
+                if time.monotonic() + delay >= give_up_at:
+                    break
+                self.sleep(delay)
         raise MailboxUnreachable(
             f"the IMAP server {self.host}:{self.port} of account {self.account.name} could "
-            f"not be reached after {self.attempts} attempts ({_describe(last)})"
+            f"not be reached after {tried} attempt{'s' if tried != 1 else ''} "
+            f"({_describe(last)})"
         )
+
+    def abort(self) -> None:
+        """From any thread: cut the connection now and refuse every later operation."""
+        self._aborted = True
+        self._cut()
 
     def drop(self) -> None:
         """Forget the current connection without talking to the server."""
-        client, self._client = self._client, None
+        with self._lock:
+            client, self._client = self._client, None
+            self._opening = self._raw = None
         if client is not None:
+            cut(current_socket(client))
             try:
                 client.shutdown()
             except Exception as exc:  # already dead; nothing else to do
@@ -108,11 +150,16 @@ class Connection:
 
     def close(self) -> None:
         """Log out politely; safe to call twice and on a dead connection."""
-        client, self._client = self._client, None
+        with self._lock:
+            client, self._client = self._client, None
+            self._opening = self._raw = None
         if client is None:
             return
+        if self._aborted:
+            cut(current_socket(client))
         try:
-            client.logout()
+            with self._deadline(float(self.account.timeout)):
+                client.logout()
         except Exception as exc:
             log.debug("logout failed (%s); closing the socket", _describe(exc))
             try:
@@ -124,8 +171,54 @@ class Connection:
 
     def _ensure(self) -> Any:
         if self._client is None:
-            self._client = self._connect()
+            with self._deadline(CONNECT_TIMEOUTS * float(self.account.timeout)):
+                client = self._connect()
+            with self._lock:
+                self._client, self._opening = client, None
         return self._client
+
+    def _refuse_if_aborted(self) -> None:
+        if self._aborted:
+            raise MailboxUnreachable(
+                f"the connection to {self.host}:{self.port} of account {self.account.name} "
+                "was stopped (the daemon is shutting down)"
+            )
+
+    @contextlib.contextmanager
+    def _deadline(self, seconds: float) -> Iterator[None]:
+        """Cut the socket if the block below is still running after ``seconds``."""
+        self._expired = None
+        done = threading.Event()
+
+        def expire() -> None:
+            with self._lock:
+                if done.is_set():
+                    return
+                self._expired = TimeoutError(f"no complete answer within {seconds:.0f} s")
+            self._cut()
+
+        timer = threading.Timer(seconds, expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                done.set()
+            timer.cancel()
+
+    def _track(self, sock: socket.socket) -> None:
+        """The socket being connected, before imapclient hands back its client."""
+        with self._lock:
+            self._raw = sock
+        if self._aborted:
+            cut(sock)
+
+    def _cut(self) -> None:
+        with self._lock:
+            target = self._client if self._client is not None else self._opening
+            sock = current_socket(target) or self._raw
+        cut(sock)
 
     def _context(self) -> ssl.SSLContext:
         context = ssl.create_default_context()
@@ -149,13 +242,15 @@ class Connection:
 
     def _open(self) -> Any:
         security = self.account.security
-        timeout = self.account.timeout
-        if security == "tls":
-            client = IMAPClient(
-                self.host, port=self.port, ssl=True, ssl_context=self._context(), timeout=timeout
-            )
-        else:
-            client = IMAPClient(self.host, port=self.port, ssl=False, timeout=timeout)
+        client = TrackedClient(
+            self.host,
+            port=self.port,
+            context=self._context() if security == "tls" else None,
+            timeout=self.account.timeout,
+            track=self._track,
+        )
+        with self._lock:
+            self._opening = client
         self._meter(client)
         self.connects += 1
         try:
@@ -167,7 +262,7 @@ class Connection:
                     )
                 client.starttls(self._context())
             self._login(client)
-            if client.has_capability("CONDSTORE"):
+            if client.has_capability("CONDSTORE") and client.has_capability("ENABLE"):
                 client.enable("CONDSTORE")  # makes SELECT report HIGHESTMODSEQ
         except BaseException:
             try:
@@ -178,22 +273,10 @@ class Connection:
         return client
 
     def _login(self, client: Any) -> None:
-        if self._secret is None:
-            try:
-                self._secret = credentials.get_secret(
-                    self.account.name, self.account.password_command
-                )
-            except CredentialsUnavailable as exc:  # per-account trouble, like a bad login
-                raise AuthError(str(exc)) from exc
-        user = self.account.username
-        try:
-            client.login(user, self._secret)
-        except LoginError as exc:
-            self._secret = None  # it may have been changed since; ask again next time
-            raise AuthError(
-                f"the server at {self.host} refused the login for {user}; check the "
-                f"password (followup auth {self.account.name})"
-            ) from exc
+        """Sign in (``imap_auth``); a refusal raises ``AuthError``, a cut is retried."""
+        if self._auth is None:
+            self._auth = imap_auth.authenticator(self.account)
+        self._auth.login(client, self.host, self.port)
 
     def _tls_error(self, exc: ssl.SSLError) -> MailboxUnreachable:
         reason = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)

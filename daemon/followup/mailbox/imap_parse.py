@@ -40,6 +40,8 @@ SENT_NAMES = (
 )
 
 _APPENDUID_RE = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
+_FAILED_RE = re.compile(r"^[\w ]+ failed: (.*)$", re.DOTALL)
+_COMMAND_ERROR_RE = re.compile(r"^[\w ]+ command error: (?:BAD|NO) \[b?(['\"])(.*)\1\]$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,39 @@ def parse_appenduid(response: bytes | str | None) -> tuple[int, int] | None:
     if not match:
         return None
     return int(match.group(1)), int(match.group(2))
+
+
+def server_words(error: BaseException) -> str:
+    """What the server said in a NO or BAD, without imaplib's and imapclient's wrapping.
+
+    imapclient reports a NO as ``append failed: <text>``, imaplib a BAD as
+    ``APPEND command error: BAD [b'<text>']``; the user should read only ``<text>``.
+    """
+    text = str(error).strip()
+    found = _FAILED_RE.match(text)
+    if found:
+        text = found.group(1).strip()
+    found = _COMMAND_ERROR_RE.match(text)
+    if found:
+        text = found.group(2).strip()
+    return text or type(error).__name__
+
+
+def uidvalidity_in(state: Mapping[bytes, Any]) -> int | None:
+    """UIDVALIDITY from a SELECT/EXAMINE/STATUS answer; None when the server left it out."""
+    value = state.get(b"UIDVALIDITY")
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def has_flag(flags: Iterable[bytes | str], flag: bytes) -> bool:
+    """Whether a FLAGS list holds ``flag``, in any letter case."""
+    wanted = flag.decode().lower()
+    return any((f.decode() if isinstance(f, bytes) else f).lower() == wanted for f in flags)
 
 
 def uid_set(uids: Iterable[int]) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from email.message import EmailMessage
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from followup.core.model import FetchResult, FolderInfo, MessageMeta, WithdrawOutcome
+
+if TYPE_CHECKING:  # the email package costs ~10 ms to import; commands that read need none of it
+    from email.message import EmailMessage
 
 TextWanted = Callable[[MessageMeta], bool]
 """Given a message parsed from its header fields only: should its text be read too?"""

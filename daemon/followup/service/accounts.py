@@ -29,12 +29,14 @@ class AccountPool:
         self.boxes: dict[str, Mailbox] = {}
         self.errors: dict[str, str] = {}
         self.auth_errors: dict[str, str] = {}  # of errors: the login problems (`followup auth`)
+        self.reachable: set[str] = set()  # failed accounts whose server answered (a refusal)
+        self.aborted = False  # the daemon is stopping: no new connection is opened
 
     def get(
         self, config: Config, account: AccountConfig, store: Store, now: dt.datetime
     ) -> Mailbox | None:
         box = self.boxes.get(account.name)
-        if box is not None:
+        if box is not None or self.aborted:
             return box
         try:
             box = open_mailbox(config, account)
@@ -53,8 +55,12 @@ class AccountPool:
         *,
         logged: bool = False,
         auth: bool = False,
+        reachable: bool = False,
     ) -> None:
-        """Log, record, and drop the connection so the next step opens a fresh one."""
+        """Log, record, and drop the connection so the next step opens a fresh one.
+
+        ``reachable``: the sync worked but a write failed; the status then names that.
+        """
         if not logged and self.errors.get(name) != why:
             log.error("account %s: %s", name, why)
         self.errors[name] = why
@@ -62,6 +68,10 @@ class AccountPool:
             self.auth_errors[name] = why
         else:
             self.auth_errors.pop(name, None)
+        if reachable:
+            self.reachable.add(name)
+        else:
+            self.reachable.discard(name)
         store.set_account_health(name, False, why, now)
         box = self.boxes.pop(name, None)
         if box is not None:
@@ -70,8 +80,18 @@ class AccountPool:
 
     def ok(self, name: str) -> None:
         self.auth_errors.pop(name, None)
+        self.reachable.discard(name)
         if self.errors.pop(name, None) is not None:
             log.info("account %s: reachable again", name)
+
+    def abort_all(self) -> None:
+        """From another thread: cut every open connection; nothing new is opened after."""
+        self.aborted = True
+        for box in list(self.boxes.values()):
+            abort = getattr(box, "abort", None)
+            if abort is not None:
+                with contextlib.suppress(Exception):
+                    abort()
 
     def close_all(self) -> None:
         for box in self.boxes.values():
@@ -84,6 +104,7 @@ class AccountPool:
         self.close_all()
         self.errors.clear()
         self.auth_errors.clear()
+        self.reachable.clear()
 
 
 class RetryTimer:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from followup.config import Config, ImapAccount, load_config
+from followup.config import Config, load_config
 from followup.core.calendar import parse_when
 from followup.core.errors import (
     EXIT_OK,
@@ -31,22 +31,23 @@ from followup.core.errors import (
 )
 from followup.core.planner import InterviewPlan
 from followup.engine import CycleReport, plan_from_store, run_once, sync_account
+from followup.holiday_tables import compute_in_child
 from followup.locks import DAEMON, FileLock, StateBusy, writing
 from followup.mailbox import Mailbox
 from followup.notify.announce import Announcer
 from followup.service.accounts import AccountPool, RetryTimer
 from followup.service.clock import Clock
 from followup.service.jobs import Jobs
+from followup.service.push import Watchers
 from followup.service.queue import RequestQueue
 from followup.service.sd_notify import Notifier, watchdog_interval
 from followup.service.status_line import status_line
-from followup.service.watcher import PushWatcher
+from followup.service.stopping import ABORT_WAIT, STOP_GRACE, StopGrace
 from followup.store import Store
 
 log = logging.getLogger(__name__)
 
 STUCK_AFTER = 15 * 60.0  # a step running this long stops the watchdog pings, so systemd restarts us
-STOP_GRACE = 60.0  # how long the main thread waits for the runner to finish its step on exit
 STEP_WAIT = 30.0  # how long a step waits for another followup (a `run --once`) to finish writing
 TELL_GRACE = 5.0  # how long queued notifications may still go out on exit
 
@@ -71,13 +72,15 @@ class Daemon:
         self.exit_code = EXIT_OK
         self._busy_since: float | None = None
         self._store: Store | None = None
-        self._watchers: list[PushWatcher] = []
+        self.watchers = Watchers(lambda name: self.request(f"sync:{name}"))
         self._start_lock = threading.Lock()
         self._scheduler_started = False
         self._stopped = False
         self._initialized = threading.Event()
         self._init_error: UserError | None = None
-        self._runner = threading.Thread(target=self._run, name="followup-runner")
+        # A daemon thread: a step stuck beyond the stop grace must not keep the process alive.
+        self._runner = threading.Thread(target=self._run, name="followup-runner", daemon=True)
+        self._grace = StopGrace(self._runner, self._cut_connections, self._stop_scheduler)
 
     # --- entry point (main thread) ---------------------------------------------------------
 
@@ -117,20 +120,25 @@ class Daemon:
             "; dry run, no draft will be written" if self.dry_run else "",
         )
         self.request("cycle")  # catch up at once: sync first, then draft what is due
-        self._start_watchers()
+        self.watchers.start(self.config)
         with self._start_lock:
             if self._stopped:
-                self._runner.join(STOP_GRACE)
+                self._runner.join(STOP_GRACE + ABORT_WAIT)
                 return self.exit_code
             self._scheduler_started = True
-        self.jobs.start()
-        self._runner.join(STOP_GRACE)
+        self.jobs.start()  # until the runner's shutdown, or the stop grace, stops it
+        self._runner.join(ABORT_WAIT)
         if self._runner.is_alive():
-            log.error("the current step did not finish within %.0f s; exiting anyway", STOP_GRACE)
+            log.error("the current step did not end after its connections were cut; exiting")
         return self.exit_code
 
     def _on_stop_signal(self, signum: int, frame: FrameType | None) -> None:
         self.request("stop")
+        self._grace.start()  # the grace runs from the first signal, not from the step's end
+
+    def _cut_connections(self) -> None:
+        self.accounts.abort_all()
+        self.watchers.abort_all()
 
     def _on_reload_signal(self, signum: int, frame: FrameType | None) -> None:
         self.request("reload")
@@ -160,20 +168,6 @@ class Daemon:
             )
             return
         self.notifier.watchdog()
-
-    def _start_watchers(self) -> None:
-        for account in self.config.accounts:
-            if isinstance(account, ImapAccount):
-                watcher = PushWatcher(
-                    self.config, account, lambda name: self.request(f"sync:{name}")
-                )
-                watcher.start()
-                self._watchers.append(watcher)
-
-    def _stop_watchers(self) -> None:
-        for watcher in self._watchers:
-            watcher.stop()
-        self._watchers = []
 
     # --- the runner thread -------------------------------------------------------------------
 
@@ -256,10 +250,19 @@ class Daemon:
         store = self._store_()
         for name in boxes:
             if name in failed:
-                why = report.account_errors.get(name) or "writing a draft failed"
-                auth = name in report.needs_auth
+                why = (
+                    report.account_errors.get(name)
+                    or report.write_errors.get(name)
+                    or "writing a draft failed"
+                )
                 self.accounts.failed(
-                    name, why, store, report.now, logged=name in report.account_errors, auth=auth
+                    name,
+                    why,
+                    store,
+                    report.now,
+                    logged=name in report.account_errors,
+                    auth=name in report.needs_auth,
+                    reachable=name not in report.account_errors,
                 )
             else:
                 self.accounts.ok(name)
@@ -290,6 +293,7 @@ class Daemon:
             return
         store.set_account_health(name, True, "synced", now)
         self.accounts.ok(name)
+        self.watchers.after_poll(name, report.new_watched)
         if report.new_messages:
             log.info("account %s: %d new message(s)", name, report.new_messages)
         plans = plan_from_store(self.config, store, now)
@@ -312,7 +316,7 @@ class Daemon:
         self, plans: Sequence[InterviewPlan], now: dt.datetime, report: CycleReport | None = None
     ) -> None:
         self.jobs.set_stages(plans, now)
-        status = status_line(plans, now, list(self.accounts.errors))
+        status = status_line(plans, now, list(self.accounts.errors), self.accounts.reachable)
         if status != self.status:
             self.status = status
             self.notifier.status(status)
@@ -338,9 +342,9 @@ class Daemon:
             self._close_store()
         self.accounts.reset()
         self.announcer.reconfigure(new)
-        self._stop_watchers()
+        self.watchers.stop_all()
         self.jobs.set_polls(new)
-        self._start_watchers()
+        self.watchers.start(self.config)
         log.info(
             "reloaded %s: %d interview(s), %d account(s)",
             self.config_path,
@@ -353,7 +357,7 @@ class Daemon:
     def _shutdown(self) -> None:
         self.notifier.stopping()
         log.info("stopping")
-        self._stop_watchers()
+        self.watchers.stop_all()
         self._stop_scheduler()
         self.accounts.close_all()
         self._close_store()
@@ -379,6 +383,7 @@ def _default_to_info() -> None:
 def run_service(config_path: Path, now_arg: str | None, dry_run: bool) -> int:
     """Run until SIGTERM/SIGINT; returns the exit code. A bad config raises ``ConfigError`` (78)."""
     _default_to_info()
+    compute_in_child()  # holiday-cache misses are computed in a child: our memory stays small
     config = load_config(config_path)
     start = None
     if now_arg is not None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from followup.core.planner import InterviewPlan
 
 
 def status_line(
-    plans: Sequence[InterviewPlan], now: dt.datetime, errors: Sequence[str] = ()
+    plans: Sequence[InterviewPlan],
+    now: dt.datetime,
+    errors: Sequence[str] = (),
+    reachable: Collection[str] = (),
 ) -> str:
     """What waits, what comes next, what is broken: "3 waiting · next draft Thu 09:00 for Acme"."""
     waiting = sum(1 for p in plans if p.state == "waiting")
@@ -32,6 +35,10 @@ def status_line(
         parts.append(f"next draft {due.astimezone(now.tzinfo):{fmt}} for {company}")
     elif not due_now:
         parts.append("nothing scheduled")
-    if errors:
-        parts.append("unreachable: " + ", ".join(sorted(errors)))
+    unreachable = sorted(e for e in errors if e not in reachable)
+    refused = sorted(e for e in errors if e in reachable)
+    if unreachable:
+        parts.append("unreachable: " + ", ".join(unreachable))
+    if refused:
+        parts.append("drafts failing: " + ", ".join(refused))
     return " · ".join(parts)

@@ -1,0 +1,95 @@
+"""An ``IMAPClient`` whose socket is known from the first byte, so another thread can cut it.
+
+A socket timeout bounds one read, not an exchange: a server that trickles a byte every few
+seconds never trips it. The connection therefore guards each exchange with a deadline and,
+when it passes (or the daemon must stop), shuts the socket down from a timer or the main
+thread; the blocked read then returns at once. imapclient creates its socket inside its
+constructor (connect, TLS handshake, greeting), so the socket is handed out through
+``track`` as soon as it exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+from collections.abc import Callable
+from typing import Any
+
+from imapclient import IMAPClient, imap4, tls
+
+Track = Callable[[socket.socket], None]
+
+
+class _Plain(imap4.IMAP4WithTimeout):  # type: ignore[misc]
+    def __init__(self, host: str, port: int, timeout: float | None, track: Track) -> None:
+        self._track = track
+        super().__init__(host, port, timeout)
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        sock: socket.socket = super()._create_socket(timeout)
+        self._track(sock)
+        return sock
+
+
+class _Tls(tls.IMAP4_TLS):  # type: ignore[misc]
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        context: ssl.SSLContext | None,
+        timeout: float | None,
+        track: Track,
+    ) -> None:
+        self._track = track
+        super().__init__(host, port, context, timeout)
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        limit = timeout if timeout is not None else self._timeout
+        raw = socket.create_connection((self.host, self.port), timeout=limit)
+        self._track(raw)  # the handshake below can stall too
+        wrapped: socket.socket = tls.wrap_socket(raw, self.ssl_context, self.host)
+        self._track(wrapped)
+        return wrapped
+
+
+class TrackedClient(IMAPClient):  # type: ignore[misc]
+    """``IMAPClient`` that reports each socket it creates to ``track``."""
+
+    def __init__(
+        self,
+        host: str,
+        *,
+        port: int,
+        context: ssl.SSLContext | None,
+        timeout: float,
+        track: Track,
+    ) -> None:
+        self._track = track
+        super().__init__(
+            host, port=port, ssl=context is not None, ssl_context=context, timeout=timeout
+        )
+
+    def _create_IMAP4(self) -> Any:
+        connect_timeout = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            return _Tls(self.host, self.port, self.ssl_context, connect_timeout, self._track)
+        return _Plain(self.host, self.port, connect_timeout, self._track)
+
+
+def current_socket(client: Any) -> socket.socket | None:
+    """The socket an ``IMAPClient`` talks over now (STARTTLS replaces the first one)."""
+    sock = getattr(getattr(client, "_imap", None), "sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def cut(sock: socket.socket | None) -> None:
+    """Shut a socket down for both directions, from any thread; a blocked read returns.
+
+    The plain ``socket`` method is called even on an ``SSLSocket``, whose own ``shutdown``
+    would also drop its TLS state under the feet of the thread still reading.
+    """
+    if sock is None:
+        return
+    with contextlib.suppress(OSError):  # already closed or never connected
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
