@@ -24,7 +24,8 @@ from followup import engine
 from followup.config import Config, ImapAccount, load_config
 from followup.core.calendar import parse_when
 from followup.core.planner import InterviewPlan
-from followup.engine import CycleReport, plan_from_store, run_once, sync_account
+from followup.derived import plan_from_store
+from followup.engine import CycleReport, run_once, sync_account
 from followup.mailbox.imap import HEADER_ITEM, ImapMailbox
 from followup.store import Store
 from support.tcp_proxy import TcpProxy

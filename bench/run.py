@@ -186,6 +186,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the work directory (to profile a command)"
+    )
     args = parser.parse_args()
     sizes = SIZES[args.size]
     started = time.perf_counter()
@@ -274,7 +277,10 @@ def main() -> int:
                 notes.append(f"notification RSS not measured ({exc})")
     finally:
         server.close()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"# kept the configs, states and mail in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     rows.append(Row("bench_wall", round(time.perf_counter() - started, 1), "s"))
     for r in rows:
         verdict = "" if r.ok is None else f"  [{'ok' if r.ok else 'MISSED'}: target {r.target}]"

@@ -16,9 +16,9 @@ from typing import Literal
 from followup.actions import ActionResult, act, log_result
 from followup.config import Config
 from followup.core.errors import StateError, UserError, needs_sign_in
-from followup.core.planner import InterviewPlan, plan_all
-from followup.facts import current_key, derive_facts, read_new_facts, text_wanted, verdicts
-from followup.holiday_tables import calendar_for
+from followup.core.planner import InterviewPlan
+from followup.derived import plan_from_store, revision
+from followup.facts import current_key, lazy_text_wanted, read_new_facts, text_wanted, verdicts
 from followup.mailbox import Mailbox
 from followup.store import Store
 
@@ -63,8 +63,7 @@ def sync_account(config: Config, mailbox: Mailbox, store: Store, report: CycleRe
     info = mailbox.folders()
     if since is None:
         return False
-    _, threads = verdicts(config, store.messages())
-    wants_text = text_wanted(config, threads)
+    wants_text = lazy_text_wanted(config, store.messages)  # matched only if mail came
     # Drafts were never sent: neither replies nor the user's own mail, even if watched.
     roles: list[tuple[str, Literal["watched", "sent"]]] = [
         (f, "watched") for f in info.watched if f != info.drafts
@@ -102,9 +101,15 @@ REREAD_BATCH = 200
 
 def reread_stale_facts(config: Config, mailbox: Mailbox, store: Store) -> int:
     """Read again the text of stored messages that may concern an interview but whose facts
-    were read under other rules or another config (or never): cost follows the interviews."""
-    stored = [s for s in store.messages() if s.account == mailbox.account]
+    were read under other rules or another config (or never): cost follows the interviews.
+
+    Once every such message of the account was read under today's rules, nothing is looked
+    at again until the messages, their facts or the rules change (a quiet poll skips this).
+    """
     key = current_key(config)
+    if _rereads_done(store, mailbox.account) == (key, revision(store)):
+        return 0
+    stored = [s for s in store.messages() if s.account == mailbox.account]
     _, threads = verdicts(config, store.messages())
     wanted = text_wanted(config, threads)
     stale: dict[str, list[str]] = defaultdict(list)
@@ -119,19 +124,22 @@ def reread_stale_facts(config: Config, mailbox: Mailbox, store: Store) -> int:
         texts = mailbox.fetch_text(folder, batch)
         store.save_text_facts(mailbox.account, folder, read_new_facts(config, list(texts.values())))
         done += len(batch)
+    if done < REREAD_BATCH:  # all read (a full batch may have left some for the next cycle)
+        with store.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO rereads_done (account, facts_key, revision)"
+                " SELECT ?, ?, n FROM revision",
+                (mailbox.account, key),
+            )
     return done
 
 
-def plan_from_store(config: Config, store: Store, now: dt.datetime) -> list[InterviewPlan]:
-    facts, _, _ = derive_facts(config, store.messages())
-    return plan_all(
-        config.identity,
-        config.schedule,
-        facts,
-        store.stage_records(),
-        now,
-        calendar_for(config.schedule),
-    )
+def _rereads_done(store: Store, account: str) -> tuple[str, int] | None:
+    with store.reading() as db:
+        row = db.execute(
+            "SELECT facts_key, revision FROM rereads_done WHERE account = ?", (account,)
+        ).fetchone()
+    return None if row is None else (str(row[0]), int(row[1]))
 
 
 def run_once(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from followup.config import Config
@@ -75,6 +75,19 @@ def text_wanted(config: Config, threads: ThreadIndex) -> TextWanted:
                 if is_contact(person, iv) or at_company(person, iv) is not None:
                     return True
         return False
+
+    return wanted
+
+
+def lazy_text_wanted(config: Config, stored: Callable[[], Sequence[StoredMessage]]) -> TextWanted:
+    """``text_wanted`` over the threads of the stored messages, matched on the first
+    question only: a sync that brings no mail never runs the rules."""
+    found: list[TextWanted] = []
+
+    def wanted(meta: MessageMeta) -> bool:
+        if not found:
+            found.append(text_wanted(config, verdicts(config, stored())[1]))
+        return found[0](meta)
 
     return wanted
 

@@ -14,16 +14,19 @@ import datetime as dt
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from followup.core.errors import StateError
 from followup.core.model import MessageMeta, StageName, StageRecord, StageState
-from followup.core.text_facts import TextFacts
-from followup.store_codec import facts_from_json, facts_to_json, meta_from_json, meta_to_json
-from followup.store_schema import MIGRATIONS, SCHEMA_VERSION
+from followup.store_codec import meta_from_json, meta_to_json
+from followup.store_problems import state_problem
+from followup.store_schema import MIGRATIONS, SCHEMA_VERSION, statements
+
+if TYPE_CHECKING:
+    from followup.core.text_facts import TextFacts
 
 FolderRole = Literal["watched", "sent"]
 DB_NAME = "state.sqlite3"
@@ -76,7 +79,7 @@ class Store:
             self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StateError(_state_problem(path, exc)) from exc
+            raise StateError(state_problem(path, exc)) from exc
         except OSError as exc:
             raise StateError(f"cannot open the state database {path}: {exc.strerror}") from exc
 
@@ -123,7 +126,7 @@ class Store:
             return
         with self._tx():
             for target in range(self._version(), SCHEMA_VERSION):
-                for statement in _split_sql(MIGRATIONS[target]):
+                for statement in statements(MIGRATIONS[target]):
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -133,25 +136,29 @@ class Store:
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StateError(_state_problem(self.path, exc)) from exc
+            raise StateError(state_problem(self.path, exc)) from exc
         try:
             yield self._db
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise StateError(_state_problem(self.path, exc)) from exc
+                raise StateError(state_problem(self.path, exc)) from exc
             raise
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-            raise StateError(_state_problem(self.path, exc)) from exc
+            raise StateError(state_problem(self.path, exc)) from exc
 
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A write transaction, for modules that keep a table of their own (``notices``)."""
         return self._tx()
+
+    def reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A read, for modules that keep a table of their own (``derived``)."""
+        return self._reading()
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -159,7 +166,7 @@ class Store:
         try:
             yield self._db
         except (sqlite3.Error, ValueError, TypeError, KeyError, IndexError) as exc:
-            raise StateError(_state_problem(self.path, exc)) from exc
+            raise StateError(state_problem(self.path, exc)) from exc
 
     # --- sync -------------------------------------------------------------------------
 
@@ -217,6 +224,10 @@ class Store:
 
     def messages(self) -> list[StoredMessage]:
         """Every stored message with its text facts, oldest first."""
+        # The facts' codec brings the reading rules' types: only the readers of messages
+        # (a cycle, `explain`, a stale derived cache) pay for it, never a warm `status`.
+        from followup.facts_codec import facts_from_json
+
         with self._reading() as db:
             rows = db.execute(
                 "SELECT m.account, m.role, m.meta, f.key, f.facts FROM messages m"
@@ -343,6 +354,8 @@ class Store:
 def _insert_facts(
     db: sqlite3.Connection, account: str, folder: str, facts: Mapping[str, TextFacts]
 ) -> None:
+    from followup.facts_codec import facts_to_json  # see Store.messages
+
     db.executemany(
         "INSERT OR REPLACE INTO text_facts (account, folder, uid, key, facts) VALUES (?, ?, ?, ?, ?)",
         [(account, folder, uid, f.key, facts_to_json(f)) for uid, f in facts.items()],
@@ -361,28 +374,3 @@ def _insert_event(
         "INSERT INTO events (at, interview_id, stage, kind, detail) VALUES (?, ?, ?, ?, ?)",
         (now.isoformat(), interview_id, stage, kind, detail),
     )
-
-
-def _split_sql(script: str) -> Iterable[str]:
-    return (s.strip() for s in script.split(";") if s.strip())
-
-
-def _state_problem(path: Path, exc: BaseException) -> str:
-    text = str(exc)
-    if "locked" in text:
-        return (
-            f"the state database {path} is locked by another process; is another "
-            "`followup run` active? Stop it or wait, then retry"
-        )
-    if "readonly" in text or "read-only" in text:
-        return f"the state database {path} is read-only; fix its permissions (it must be writable by you)"
-    if "disk is full" in text or "full" in text:
-        return f"the disk holding {path} is full; free some space and retry (nothing was lost)"
-    damaged = ("not a database", "malformed", "no such table", "no such column", "corrupt")
-    if not isinstance(exc, sqlite3.Error) or any(word in text for word in damaged):
-        what = text if isinstance(exc, sqlite3.Error) else f"a stored value cannot be read: {text}"
-        return (
-            f"the state database {path} is damaged ({what[:200]}); move it aside and run again: "
-            "followup rebuilds its state from the mailbox, and finds its own drafts by Message-ID"
-        )
-    return f"the state database {path} cannot be used: {text}"

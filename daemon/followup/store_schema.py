@@ -6,6 +6,9 @@ transaction. A migration is never edited once released: a change is a new entry.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable
+
 # Each entry migrates from user_version == index to index + 1.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -87,5 +90,47 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE account_health ADD COLUMN last_sync TEXT;
     UPDATE account_health SET last_sync = at WHERE ok = 1;
     """,
+    # 4: a revision of what matching reads (messages and their text facts), moved by the
+    # database itself on every change, and what matching concluded at one revision
+    # (followup.derived), so a quiet poll and `status` need not match again.
+    """
+    CREATE TABLE revision (n INTEGER NOT NULL);
+    INSERT INTO revision (n) VALUES (0);
+    CREATE TRIGGER messages_inserted AFTER INSERT ON messages
+        BEGIN UPDATE revision SET n = n + 1; END;
+    CREATE TRIGGER messages_updated AFTER UPDATE ON messages
+        BEGIN UPDATE revision SET n = n + 1; END;
+    CREATE TRIGGER messages_deleted AFTER DELETE ON messages
+        BEGIN UPDATE revision SET n = n + 1; END;
+    CREATE TRIGGER text_facts_inserted AFTER INSERT ON text_facts
+        BEGIN UPDATE revision SET n = n + 1; END;
+    CREATE TRIGGER text_facts_updated AFTER UPDATE ON text_facts
+        BEGIN UPDATE revision SET n = n + 1; END;
+    CREATE TRIGGER text_facts_deleted AFTER DELETE ON text_facts
+        BEGIN UPDATE revision SET n = n + 1; END;
+    CREATE TABLE derived (
+        fingerprint TEXT PRIMARY KEY,
+        revision INTEGER NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE TABLE rereads_done (
+        account TEXT PRIMARY KEY,
+        facts_key TEXT NOT NULL,
+        revision INTEGER NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> Iterable[str]:
+    """The statements of a migration, one by one (a trigger's body keeps its own ``;``)."""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement.strip()
+            statement = ""
+    if statement.strip(" \n;"):
+        yield statement.strip()

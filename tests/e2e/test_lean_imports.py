@@ -110,6 +110,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def status_imports(setup: tuple[Path, Path]) -> set[str]:
+    """A second `status` under a config the daemon never ran with (the first one matched
+    and kept what it found)."""
+    imported_by(setup[1], "status")
     return imported_by(setup[1], "status")
 
 
@@ -128,12 +131,23 @@ def test_check_of_a_maildir_account_never_imports(module: str, check_imports: se
     assert not loaded(check_imports, module), f"check imported {NEVER_FOR_MAILDIR_CHECK[module]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pending issue 16's stored derived facts: status still plans via engine.derive_facts",
-)
 def test_status_never_imports_the_matching_rules(status_imports: set[str]) -> None:
     assert not loaded(status_imports, "followup.core.matching")
+
+
+def test_status_right_after_a_cycle_plans_from_what_the_cycle_derived(
+    setup: tuple[Path, Path],
+) -> None:
+    assert not loaded(imported_by(setup[0], "status"), "followup.core.matching")
+
+
+def test_status_after_the_interviews_changed_matches_again_once(
+    setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    changed = tmp_path / "changed.toml"
+    changed.write_text(setup[0].read_text("utf-8").replace('role = "', 'role = "Senior '), "utf-8")
+    assert loaded(imported_by(changed, "status"), "followup.core.matching")
+    assert not loaded(imported_by(changed, "status"), "followup.core.matching")
 
 
 def test_status_with_a_cold_cache_asks_the_package_once_then_never_again(

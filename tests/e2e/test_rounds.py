@@ -243,7 +243,7 @@ def test_a_state_database_of_the_previous_version_carries_its_drafts_over(tmp_pa
     env = MaildirStory(tmp_path, ["check_in", "closure"])
     shutil.rmtree(env.mail)
     shutil.copytree(FIXTURE / "Mail", env.mail)
-    for sub in ("new", "tmp"):
+    for sub in ("cur", "new", "tmp"):  # git keeps no empty directory
         for folder in ("INBOX", "Sent", "Drafts"):
             (env.mail / folder / sub).mkdir(parents=True, exist_ok=True)
     (tmp_path / "state").mkdir()

@@ -11,7 +11,8 @@ import pytest
 from followup.config import Config, load_config
 from followup.core.agenda import agenda, promise_uid, stage_uid
 from followup.core.planner import InterviewPlan
-from followup.engine import plan_from_store, run_once
+from followup.derived import plan_from_store
+from followup.engine import run_once
 from followup.mailbox.maildir import MaildirMailbox
 from followup.notify.calendar_file import CalendarFile, render
 from followup.store import Store

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from followup.cli.render import draft_text, render_cycle, render_status
 from followup.config import MaildirAccount, load_config
-from followup.engine import plan_from_store, run_once
+from followup.derived import plan_from_store
+from followup.engine import run_once
 from followup.mailbox.maildir import MaildirMailbox
 from followup.store import Store
 

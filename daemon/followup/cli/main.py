@@ -188,7 +188,7 @@ def run(obj: Context, once: bool, now_arg: str | None, dry_run: bool, wait: floa
 def status(obj: Context, as_json: bool, now_arg: str | None) -> None:
     """Every interview, its reply, and each stage's due time and state."""
     from followup.cli.render import render_status, status_json
-    from followup.engine import plan_from_store
+    from followup.derived import plan_from_store
 
     config = obj.load()
     now = parse_now(now_arg, config)

@@ -30,7 +30,7 @@ COMPLETE_VAR = "_FOLLOWUP_COMPLETE"  # what Click's completion reads: _<PROG>_CO
 def calendar(obj: Context, output: Path | None, now_arg: str | None) -> None:
     """An iCalendar file of the upcoming follow-ups and promised dates (stable UIDs)."""
     from followup.core.agenda import agenda
-    from followup.engine import plan_from_store
+    from followup.derived import plan_from_store
     from followup.notify.calendar_file import render, write_atomically
 
     config = obj.load()

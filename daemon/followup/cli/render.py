@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followup.core.model import when_text
 from followup.core.planner import InterviewPlan, StagePlan
 from followup.core.rounds import Answer, Round
-from followup.engine import CycleReport
 from followup.store import AccountHealth
+
+if TYPE_CHECKING:  # `status` renders without the engine's rules or the email package
+    from email.message import EmailMessage
+
+    from followup.engine import CycleReport
 
 NOT_SYNCED = "not synced yet — run `followup run --once`"
 

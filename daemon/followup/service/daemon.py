@@ -30,7 +30,8 @@ from followup.core.errors import (
     needs_sign_in,
 )
 from followup.core.planner import InterviewPlan
-from followup.engine import CycleReport, plan_from_store, run_once, sync_account
+from followup.derived import plan_from_store
+from followup.engine import CycleReport, run_once, sync_account
 from followup.holiday_tables import compute_in_child
 from followup.locks import DAEMON, FileLock, StateBusy, writing
 from followup.mailbox import Mailbox
