@@ -90,7 +90,9 @@ class Scenario:
         self.config_path = root / "config.toml"
         self.config_path.write_text(
             head(root / "state", stages=["check_in"])
-            + imap_account(port, self.user, f"printf %s {server.password(self.user)}")
+            # Cuts fail at once; the generous timeout is for the server side of a cut
+            # session, which on a loaded machine may hold the Maildir lock for seconds.
+            + imap_account(port, self.user, f"printf %s {server.password(self.user)}", timeout=15)
             + acme_interview(),
             encoding="utf-8",
         )

@@ -31,7 +31,15 @@ from followup.config import ImapAccount
 from followup.core.backoff import Backoff
 from followup.core.errors import MailboxUnreachable
 from followup.mailbox import imap_auth
-from followup.mailbox.imap_socket import TrackedClient, current_socket, cut
+from followup.mailbox.imap_socket import (
+    GREETING_WAIT,
+    SilentGreeting,
+    TrackedClient,
+    current_socket,
+    cut,
+    plain_greeting,
+    speaks_tls,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,12 @@ RETRYABLE: tuple[type[BaseException], ...] = (OSError, imaplib.IMAP4.abort, EOFE
 CONNECT_TIMEOUTS = 2.0  # connect + TLS + greeting + login, in multiples of ``timeout``
 OPERATION_TIMEOUTS = 3.0  # one attempt of one operation (a fetch, an append, a withdrawal)
 TOTAL_TIMEOUTS = 6.0  # every attempt of one operation, backoff included
+
+# What OpenSSL says when the other side answers a handshake with something that is not TLS
+# (a plain IMAP greeting, for one).
+PLAIN_TEXT_REPLIES = frozenset(
+    {"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE"}
+)
 
 
 @dataclass
@@ -239,6 +253,8 @@ class Connection:
             raise  # the peer went away mid-handshake: worth another attempt
         except ssl.SSLError as exc:
             raise self._tls_error(exc) from exc
+        except SilentGreeting as exc:
+            raise self._silent_error() from exc
 
     def _open(self) -> Any:
         security = self.account.security
@@ -278,8 +294,31 @@ class Connection:
             self._auth = imap_auth.authenticator(self.account)
         self._auth.login(client, self.host, self.port)
 
+    def _silent_error(self) -> MailboxUnreachable:
+        """A plain connection heard nothing: say whether the port wants TLS right away."""
+        where, name = f"{self.host}:{self.port}", self.account.name
+        if speaks_tls(self.host, self.port, GREETING_WAIT):
+            return MailboxUnreachable(
+                f"{where} expects TLS from the first byte (implicit TLS) and says nothing to "
+                f'a plain connection; set security = "tls" for account {name}'
+            )
+        return MailboxUnreachable(
+            f"{where} accepted the connection but sent no IMAP greeting within "
+            f"{GREETING_WAIT:.0f} s; check host and port of account {name} (IMAP is usually "
+            'port 993 with security = "tls", or 143 with security = "starttls")'
+        )
+
     def _tls_error(self, exc: ssl.SSLError) -> MailboxUnreachable:
         reason = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)
+        if reason in PLAIN_TEXT_REPLIES:
+            greeting = plain_greeting(self.host, self.port, GREETING_WAIT)
+            if greeting.startswith(b"* OK") or greeting.startswith(b"* PREAUTH"):
+                return MailboxUnreachable(
+                    f"{self.host}:{self.port} answered the TLS handshake with a plain IMAP "
+                    'greeting: this port does not speak implicit TLS; set security = "starttls" '
+                    f"for account {self.account.name} (or port 993, where servers usually "
+                    'speak security = "tls")'
+                )
         return MailboxUnreachable(
             f"the TLS connection to {self.host}:{self.port} failed ({reason}); if the server "
             f"uses a private or self-signed certificate, set tls_ca_file for account "

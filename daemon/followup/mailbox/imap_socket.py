@@ -21,6 +21,15 @@ from imapclient import IMAPClient, imap4, tls
 Track = Callable[[socket.socket], None]
 
 
+GREETING_WAIT = 6.0
+"""Seconds a plain connection waits for the server's first line. A server that says nothing
+that long most likely waits for a TLS handshake (an implicit-TLS port such as 993)."""
+
+
+class SilentGreeting(TimeoutError):
+    """A plain connection got no IMAP greeting within ``GREETING_WAIT``."""
+
+
 class _Plain(imap4.IMAP4WithTimeout):  # type: ignore[misc]
     def __init__(self, host: str, port: int, timeout: float | None, track: Track) -> None:
         self._track = track
@@ -29,7 +38,40 @@ class _Plain(imap4.IMAP4WithTimeout):  # type: ignore[misc]
     def _create_socket(self, timeout: float | None = None) -> socket.socket:
         sock: socket.socket = super()._create_socket(timeout)
         self._track(sock)
-        return sock
+        limit = timeout if timeout is not None else self._timeout
+        sock.settimeout(min(GREETING_WAIT, limit) if limit else GREETING_WAIT)
+        return sock  # IMAPClient sets the read timeout once the greeting is in
+
+    def _connect(self) -> None:
+        try:
+            super()._connect()  # reads the greeting
+        except TimeoutError as exc:
+            raise SilentGreeting(f"no IMAP greeting within {GREETING_WAIT:.0f} s") from exc
+
+
+def speaks_tls(host: str, port: int, wait: float) -> bool:
+    """Whether ``host:port`` completes a TLS handshake (its certificate is not judged here:
+    this only tells an implicit-TLS port from a plain one)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((host, port), timeout=wait) as raw,
+            context.wrap_socket(raw, server_hostname=host),
+        ):
+            return True
+    except (OSError, ssl.SSLError):
+        return False
+
+
+def plain_greeting(host: str, port: int, wait: float) -> bytes:
+    """The first line ``host:port`` sends to a plain connection (b"" when nothing came)."""
+    try:
+        with socket.create_connection((host, port), timeout=wait) as raw:
+            return raw.makefile("rb").readline(512)
+    except OSError:
+        return b""
 
 
 class _Tls(tls.IMAP4_TLS):  # type: ignore[misc]
