@@ -395,8 +395,8 @@ def test_add_appends_an_interview_that_status_then_shows(env: Env) -> None:
         "--interviewed-on",
         "2026-11-18",
     )
-    assert again.returncode == 78
-    assert "globex-sre" in again.stderr
+    assert again.returncode == 2  # the option is wrong, not the file
+    assert '--id: "globex-sre" is already used by another interview' in again.stderr
 
 
 def test_now_with_another_offset_is_shown_in_the_configured_zone(env: Env) -> None:

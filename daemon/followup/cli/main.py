@@ -6,7 +6,6 @@ exits with its code, never a traceback. Each command lists its exit codes in ``-
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import sys
@@ -24,8 +23,7 @@ from followup.cli.common import UNREACHABLE as _UNREACHABLE
 from followup.cli.common import Context, exit_codes, parse_now
 from followup.cli.more import calendar, completion
 from followup.config import Config, system_timezone
-from followup.config.starter import starter_config
-from followup.core.calendar import parse_date_or_datetime
+from followup.config.starter import placeholder_warnings, starter_config
 from followup.core.errors import (
     EXIT_CANTCREAT,
     EXIT_NOINPUT,
@@ -122,6 +120,8 @@ def check(obj: Context, write: bool) -> None:
         f"config {config.path}: ok ({len(config.interviews)} interviews, "
         f"{len(config.accounts)} accounts)"
     )
+    for warning in placeholder_warnings(config.identity.name, config.identity.email):
+        click.echo(f"warning: {warning}")
     failed = False
     for account in config.accounts:
         ok, lines = check_account(config, account, write=write)
@@ -279,23 +279,13 @@ def add(
     highlight: str | None,
 ) -> None:
     """Append an interview to the config, keeping its comments."""
-    from followup.config.edit import append_interview
+    from followup.cli.add import NewInterview, add_interview
 
-    fields: dict[str, object] = {"id": iid, "company": company, "role": role}
-    try:
-        fields["interviewed_on"] = parse_date_or_datetime(interviewed_on)
-        if reply_promised_by:
-            fields["reply_promised_by"] = dt.date.fromisoformat(reply_promised_by)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
-    optional: dict[str, object] = {
-        "contacts": list(contacts),
-        "domains": list(domains),
-        "account": account,
-        "highlight": highlight,
-    }
-    fields.update({key: value for key, value in optional.items() if value})
-    append_interview(obj.config_path(), fields)
+    new = NewInterview(
+        iid, company, role, interviewed_on, reply_promised_by, contacts, domains, account, highlight
+    )
+    for warning in add_interview(obj.config_path(), new):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"added interview {iid}")
 
 

@@ -112,12 +112,17 @@ def _round_note(p: InterviewPlan, s: StagePlan) -> str:
     return f"{name} (round {s.round}, {why})"
 
 
-def _interview_lines(p: InterviewPlan) -> list[str]:
+def _interview_lines(p: InterviewPlan, unsynced: bool = False) -> list[str]:
+    """One interview; ``unsynced``: its mailbox was never read, so nothing is claimed about
+    replies (a stage that is only waiting says so instead of "no reply")."""
     iv = p.interview
     outcome = f", {p.outcome}" if p.outcome else ""
-    lines = [f"{iv.id}  {iv.company} — {iv.role}  [{p.state}{outcome}]"]
+    state = "not synced yet" if unsynced else p.state
+    lines = [f"{iv.id}  {iv.company} — {iv.role}  [{state}{outcome}]"]
     answer = p.answer
-    if answer is not None:
+    if unsynced and answer is None:
+        lines.append("  reply: not known yet — the mailbox was never read")
+    elif answer is not None:
         who = answer.meta.sender.formatted() if answer.meta.sender else "?"
         lines.append(f"  reply: {who} on {_when(answer.meta.date)}: {answer.reason}")
         lines.append(f"         ({answer.match_reason})")
@@ -127,8 +132,9 @@ def _interview_lines(p: InterviewPlan) -> list[str]:
     notes = [_round_note(p, s) for s in p.stages]
     width = max([10, *map(len, notes)])
     for s, note in zip(p.stages, notes, strict=True):
-        state = public_state(s.state)
-        lines.append(f"  {note:<{width}} {state:<10} {_when(s.due):<21} {s.reason}")
+        shown = public_state(s.state)
+        reason = NOT_SYNCED if unsynced and shown == "scheduled" else s.reason
+        lines.append(f"  {note:<{width}} {shown:<10} {_when(s.due):<21} {reason}")
     return [*lines, ""]
 
 
@@ -152,9 +158,10 @@ def render_status(
     if never and len(never) == len(accounts):
         lines.append("the mailbox was never read, so nothing below is known about replies yet")
         lines.append("")
+    only = accounts[0] if len(accounts) == 1 else None
     ended = [p for p in plans if p.outcome is not None]
     for p in [*(p for p in plans if p.outcome is None), *ended]:  # outcomes at the bottom
-        lines += _interview_lines(p)
+        lines += _interview_lines(p, (p.interview.account or only) in never)
     return "\n".join(lines)
 
 

@@ -42,6 +42,15 @@ def _interview_table(fields: Mapping[str, object]) -> Table:
     return table
 
 
+def interview_count(path: Path) -> int:
+    """How many ``[[interviews]]`` the file has now (-1 when it cannot be read as TOML)."""
+    try:
+        found = tomlkit.parse(path.read_text(encoding="utf-8")).get("interviews")
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError):
+        return -1
+    return len(found) if isinstance(found, AoT | Array) else 0
+
+
 def append_interview(path: Path, fields: Mapping[str, object]) -> None:
     """Append one ``[[interviews]]`` table built from ``fields`` (None values are left out).
 

@@ -349,14 +349,21 @@ def _contact(value: object, key: Key) -> Address:
 
 
 def _quoted_suggestion(value: str) -> tuple[str, str] | None:
-    """ "Whitfield, Dana <dana@acme.com>" → the quoted form and the character that needs it."""
+    """``quoted_contact``, written as a TOML string."""
+    quoted = quoted_contact(value)
+    return None if quoted is None else (json.dumps(quoted[0]), quoted[1])
+
+
+def quoted_contact(value: str) -> tuple[str, str] | None:
+    """ "Whitfield, Dana <dana@acme.com>" → the quoted form and the character that needs it
+    (None when the contact needs no quotes or is not a name and an address)."""
     name, sep, rest = value.partition("<")
     email = rest.rstrip().removesuffix(">").strip()
     found = _NEEDS_QUOTES.search(name.strip())
     if not sep or found is None or not _EMAIL.fullmatch(email) or name.strip().startswith('"'):
         return None
     escaped = name.strip().replace("\\", "\\\\").replace('"', '\\"')
-    return json.dumps(f'"{escaped}" <{email}>'), found.group()
+    return f'"{escaped}" <{email}>', found.group()
 
 
 def contacts(value: object, key: Key) -> tuple[Address, ...]:

@@ -21,6 +21,25 @@ from followup.config.schema import (
     toml_value,
 )
 
+PLACEHOLDER_NAME = "Your Name"
+PLACEHOLDER_EMAIL = "you@example.com"
+
+
+def placeholder_warnings(name: str, email: str) -> list[str]:
+    """What `check` says when [identity] still holds the starter's stand-ins."""
+    out = []
+    if name.strip() == PLACEHOLDER_NAME:
+        out.append(
+            f'[identity] name is still the starter\'s "{PLACEHOLDER_NAME}": every draft would '
+            "be signed with it; set your own name in the config"
+        )
+    if email.strip().lower() == PLACEHOLDER_EMAIL:
+        out.append(
+            f'[identity] email is still the starter\'s "{PLACEHOLDER_EMAIL}": your own sent '
+            "mail would not be recognised and drafts would come from it; set your address"
+        )
+    return out
+
 
 def _doc_line(key: Key) -> str:
     if key.required:
@@ -50,8 +69,8 @@ def _key_lines(keys: Iterable[Key], values: dict[str, object], commented: bool) 
 
 def starter_config(
     *,
-    name: str = "Your Name",
-    email: str = "you@example.com",
+    name: str = PLACEHOLDER_NAME,
+    email: str = PLACEHOLDER_EMAIL,
     timezone: str | None = None,
     account_type: str = "imap",
     host: str = "imap.example.com",
