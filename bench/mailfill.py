@@ -35,6 +35,40 @@ def _message(n: int, when: dt.datetime, sender: str, rng: random.Random) -> byte
     ).encode()
 
 
+# Company-side mail inside the window, as a real job search has it: the contact, a
+# colleague, the company's applicant-tracking system. These are the messages whose text
+# followup fetches and reads; everything else is matched on its headers alone.
+COMPANY_SENDERS = (
+    ("Dana Whitfield <dana@acme.example>", "Re: Thank you for today"),
+    ("Acme Recruiting <recruiting@acme.example>", "Your application at Acme Corp"),
+    ("Acme Corp <no-reply@us.greenhouse-mail.io>", "Acme Corp: an update on your application"),
+)
+COMPANY_TEXTS = (
+    "Hi Jordan,\n\nThanks again for your time. The team is still meeting candidates this "
+    "week; we expect to have news for you by the end of next week.\n\nBest,\nDana",
+    "Hi Jordan,\n\nA quick note to say we received your documents. Let me know if you have "
+    "any questions about the process.\n\nKind regards,\nAcme Recruiting",
+    "Dear Jordan,\n\nThank you for your interest in Acme Corp. We are reviewing your "
+    "application and will be in touch.\n\nThe Acme Talent Team",
+)
+QUOTED = (
+    "\n\nOn Mon, Nov 16, 2026 at 6:00 PM Jordan Rivera <jordan@example.com> wrote:\n"
+    + "".join(f"> {line}\n" for line in ("Hi Dana,", "", "Thank you for today!", "", "Jordan"))
+)
+
+
+def _company_message(n: int, when: dt.datetime, rng: random.Random) -> bytes:
+    sender, subject = rng.choice(COMPANY_SENDERS)
+    body = rng.choice(COMPANY_TEXTS) + QUOTED + "\n" + "-- \nAcme Corp, 1 Road Runner Way\n"
+    return (
+        f"From: {sender}\r\nTo: Jordan Rivera <jordan@example.com>\r\n"
+        f"Subject: {subject}\r\nDate: {format_datetime(when)}\r\n"
+        f"Message-ID: <company-{n}@acme.example>\r\nIn-Reply-To: <ty@example.com>\r\n"
+        f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        + body.replace("\n", "\r\n")
+    ).encode()
+
+
 def write_message(folder: Path, n: int, raw: bytes, when: dt.datetime, flags: str = "S") -> None:
     stamp = int(when.timestamp())
     path = folder / "cur" / f"{stamp}.M{n}P1.bench:2,{flags}"
@@ -54,8 +88,10 @@ def fill(
     in_window: int,
     window: tuple[dt.datetime, dt.datetime],
     seed: int = 1,
+    concerning: int = 0,
 ) -> None:
-    """``total`` INBOX messages, ``in_window`` of them dated inside ``window``, the rest older.
+    """``total`` INBOX messages, ``in_window`` of them dated inside ``window``, the rest older;
+    ``concerning`` of those in the window come from the company side of the interview.
 
     The user's thank-you note goes to Sent so the interview has a conversation.
     """
@@ -69,6 +105,9 @@ def fill(
             when = start + dt.timedelta(seconds=rng.uniform(3600, span))
         else:
             when = start - dt.timedelta(seconds=rng.uniform(86400, old_span))
+        if n < concerning:
+            write_message(inbox, n, _company_message(n, when, rng), when)
+            continue
         sender = rng.choice(SENDERS)
         write_message(inbox, n, _message(n, when, sender, rng), when)
     sent = make_folder(maildir / ".Sent")

@@ -96,6 +96,8 @@ def first_sync(size: int, config: Path, proxy: TcpProxy) -> list[Row]:
             report = run_once(cfg, {cfg.accounts[0].name: box}, store, _now(cfg))
             engine_wall = time.perf_counter() - t0
             stored = store.message_count()
+            with store.reading() as db:
+                texts_read = int(db.execute("SELECT count(*) FROM text_facts").fetchone()[0])
         finally:
             box.close()
             store.close()
@@ -110,6 +112,7 @@ def first_sync(size: int, config: Path, proxy: TcpProxy) -> list[Row]:
         Row(f"{p}_bytes_sent", cli.c2s, "B"),
         Row(f"{p}_commands", cli.command_count, "cmd"),
         Row(f"{p}_messages_stored", stored, "msg"),
+        Row(f"{p}_texts_read", texts_read, "msg"),
         Row(f"{p}_engine_bytes_read", engine.s2c, "B"),
     ]
 

@@ -49,6 +49,7 @@ from support.tcp_proxy import TcpProxy  # noqa: E402
 NY = ZoneInfo("America/New_York")
 SIZES = {"small": (2_000, 5_000, 10_000), "full": (10_000, 30_000, 100_000)}
 IN_WINDOW = 500
+CONCERNING = 50  # of those, company-side mail whose text is fetched and read
 # Interview on 2026-11-16: the first sync looks back 30 days, to 2026-10-17.
 WINDOW = (dt.datetime(2026, 10, 17, tzinfo=NY), dt.datetime(2026, 11, 26, 8, tzinfo=NY))
 EXTRAPOLATE_TO = 1_000_000
@@ -120,7 +121,7 @@ def prepare(server: DovecotServer, sizes: tuple[int, ...]) -> dict[int, str]:
     users = {}
     for n in sizes:
         user = server.add_user()
-        fill(server.maildir(user), n, IN_WINDOW, WINDOW, seed=n)
+        fill(server.maildir(user), n, IN_WINDOW, WINDOW, seed=n, concerning=CONCERNING)
         users[n] = user
     server.chown_mail()
     for user in users.values():  # a mailbox in daily use has its server index built

@@ -104,7 +104,12 @@ def _stop(
         return "cancelled", f"{story.decisive.sender} {news} on {_day(story.decisive.meta.date)}"
     if later is not None:
         assert later.cause is not None
-        what = "invited you to a new meeting" if later.origin == "meeting" else "has no answer yet"
+        if later.origin == "meeting":
+            what = "invited you to a new meeting"
+        elif later.promised:
+            what = f"wrote that there is no decision yet, expected by {later.promise.isoformat()}"
+        else:
+            what = "wrote that there is no decision yet"
         return "cancelled", (
             f"round {later.number} began on {_day(later.cause.meta.date)}: "
             f"{later.cause.sender} {what}"
