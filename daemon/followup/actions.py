@@ -224,9 +224,9 @@ def _withdraw(
     note = {
         "changed": "you edited it, so it stays",
         "unsupported": NO_UIDPLUS,
-    }.get(outcome, "it was already gone")
-    record("drafted", None, f"{stage.reason}; {note}")
-    return result("kept", f"{stage.reason}; {note}")
+    }.get(outcome, "it is no longer in Drafts (sent or deleted), so nothing was withdrawn")
+    record("drafted", None, f"{note} (it would have been withdrawn: {stage.reason})")
+    return result("kept", f"{note} (it would have been withdrawn: {stage.reason})")
 
 
 def _cleanup(

@@ -275,3 +275,31 @@ def test_check_warns_while_the_identity_is_still_the_starters(maildir: MaildirSt
     assert 'warning: [identity] name is still the starter\'s "Your Name"' in done.stdout
     maildir.config.write_text(text, "utf-8")
     assert "warning" not in followup(maildir.config, "check").stdout
+
+
+def test_the_closure_never_claims_the_check_in_the_user_sent_was_never_sent(
+    maildir: MaildirStory,
+) -> None:
+    """The user sent the check-in from their client (same Message-ID, gone from Drafts):
+    when the closure comes, the check-in is not "replaced" — it is the follow-up it follows."""
+    run(maildir, "2026-11-27T09:30")
+    (check_in,) = [parsed(raw) for raw in maildir.drafts()]
+    for path in (maildir.mail / "Drafts" / "cur").iterdir():
+        path.unlink()
+    maildir.put(
+        "Sent",
+        mail(
+            str(check_in["Message-ID"]).strip("<>"),
+            dt.datetime(2026, 11, 27, 12, tzinfo=NY),
+            sender=ME,
+            to="Dana Whitfield <dana@acme.example>",
+            subject=str(check_in["Subject"]),
+            in_reply_to="ty@example.com",
+            body=check_in.get_content(),
+        ),
+    )
+    out = run(maildir, "2026-12-09T09:30")
+    assert "drafted: closure" in out and "kept:" not in out
+    stages = stages_of(maildir, "2026-12-09T09:30")
+    assert stages["check_in.1"]["state"] == "drafted"
+    assert "replaces it" not in stages["check_in.1"]["reason"]

@@ -175,7 +175,7 @@ def plan_interview(
             mid = message_id_for(iv.id, stage, identity.email, r.number)
             record = records.get((iv.id, stage, r.number))
             round_plans.append(_plan_stage(ctx, r, later, stage, record, mid))
-        plans += _give_way(round_plans)
+        plans += _give_way(round_plans, {m.message_id for m in facts.own_messages})
     return InterviewPlan(facts, _state(iv, story, plans), tuple(plans), story)
 
 
@@ -190,14 +190,17 @@ def _state(iv: Interview, story: Story, plans: Sequence[StagePlan]) -> Interview
     return "waiting"
 
 
-def _give_way(plans: list[StagePlan]) -> list[StagePlan]:
-    """Within a round, an untouched draft of an earlier stage gives way to a later one."""
+def _give_way(plans: list[StagePlan], sent_ids: Collection[str]) -> list[StagePlan]:
+    """Within a round, an untouched draft of an earlier stage gives way to a later one —
+    never one the user sent (its Message-ID is in their sent mail)."""
     out = list(plans)
     for j, later in enumerate(plans):
         if later.state != "drafted":
             continue
         for i in range(j):
             earlier = out[i]
+            if earlier.message_id in sent_ids:
+                continue
             if earlier.state == "drafted" and earlier.ref and earlier.action == "none":
                 note = later.stage.replace("_", "-")
                 out[i] = replace(
