@@ -35,9 +35,10 @@ def _message(n: int, when: dt.datetime, sender: str, rng: random.Random) -> byte
     ).encode()
 
 
-# Company-side mail inside the window, as a real job search has it: the contact, a
-# colleague, the company's applicant-tracking system. These are the messages whose text
-# followup fetches and reads; everything else is matched on its headers alone.
+# Company-side mail inside the window, as a real job search has it before the interview:
+# the contact, a colleague, the company's applicant-tracking system. These are the messages
+# whose text followup fetches and reads; everything else is matched on its headers alone.
+# (Dated before the interview, they answer nothing, so the check-in stays due.)
 COMPANY_SENDERS = (
     ("Dana Whitfield <dana@acme.example>", "Re: Thank you for today"),
     ("Acme Recruiting <recruiting@acme.example>", "Your application at Acme Corp"),
@@ -52,8 +53,8 @@ COMPANY_TEXTS = (
     "application and will be in touch.\n\nThe Acme Talent Team",
 )
 QUOTED = (
-    "\n\nOn Mon, Nov 16, 2026 at 6:00 PM Jordan Rivera <jordan@example.com> wrote:\n"
-    + "".join(f"> {line}\n" for line in ("Hi Dana,", "", "Thank you for today!", "", "Jordan"))
+    "\n\nOn Mon, Nov 2, 2026 at 6:00 PM Jordan Rivera <jordan@example.com> wrote:\n"
+    + "".join(f"> {line}\n" for line in ("Hi Dana,", "", "Monday works for me.", "", "Jordan"))
 )
 
 
@@ -63,7 +64,7 @@ def _company_message(n: int, when: dt.datetime, rng: random.Random) -> bytes:
     return (
         f"From: {sender}\r\nTo: Jordan Rivera <jordan@example.com>\r\n"
         f"Subject: {subject}\r\nDate: {format_datetime(when)}\r\n"
-        f"Message-ID: <company-{n}@acme.example>\r\nIn-Reply-To: <ty@example.com>\r\n"
+        f"Message-ID: <company-{n}@acme.example>\r\n"
         f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
         + body.replace("\n", "\r\n")
     ).encode()
@@ -105,8 +106,9 @@ def fill(
             when = start + dt.timedelta(seconds=rng.uniform(3600, span))
         else:
             when = start - dt.timedelta(seconds=rng.uniform(86400, old_span))
-        if n < concerning:
-            write_message(inbox, n, _company_message(n, when, rng), when)
+        if n < concerning:  # the conversation that led to the interview (2026-11-16)
+            before = start + dt.timedelta(seconds=rng.uniform(3600, 29 * 86400))
+            write_message(inbox, n, _company_message(n, before, rng), before)
             continue
         sender = rng.choice(SENDERS)
         write_message(inbox, n, _message(n, when, sender, rng), when)
