@@ -52,9 +52,8 @@ COMPANY_TEXTS = (
     "Dear Jordan,\n\nThank you for your interest in Acme Corp. We are reviewing your "
     "application and will be in touch.\n\nThe Acme Talent Team",
 )
-QUOTED = (
-    "\n\nOn Mon, Nov 2, 2026 at 6:00 PM Jordan Rivera <jordan@example.com> wrote:\n"
-    + "".join(f"> {line}\n" for line in ("Hi Dana,", "", "Monday works for me.", "", "Jordan"))
+QUOTED = "\n\nOn Mon, Nov 2, 2026 at 6:00 PM Jordan Rivera <jordan@example.com> wrote:\n" + "".join(
+    f"> {line}\n" for line in ("Hi Dana,", "", "Monday works for me.", "", "Jordan")
 )
 
 
