@@ -14,8 +14,6 @@ import imaplib
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -34,6 +32,7 @@ from followup.store import Store
 from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.messages import DANA, ME, mail
+from support.story_env import followup
 from support.tcp_proxy import Direction, TcpProxy
 
 pytestmark = pytest.mark.imap
@@ -441,20 +440,6 @@ def test_randomized_cuts_never_duplicate_lose_or_touch_mail(
 
 
 # --- real SIGKILLs through the CLI --------------------------------------------------------
-
-
-def followup(config: Path, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
-    env.pop("FOLLOWUP_FAULTS", None)
-    if faults:
-        env["FOLLOWUP_FAULTS"] = faults
-    return subprocess.run(
-        [sys.executable, "-m", "followup", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=90,
-    )
 
 
 def _iso(when: dt.datetime) -> str:
