@@ -7,9 +7,11 @@ Every secret handed out is registered with ``logs.add_secret`` so it never reach
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -170,37 +172,35 @@ def _require_backend(account_name: str, key: str) -> None:
 def keyring_get(account_name: str, *, key: str = "password_command") -> str | None:
     """The keyring entry (service ``followup``, user = account name), or None."""
     import keyring
-    import keyring.errors
 
     _require_backend(account_name, key)
-    try:
+    with _keyring_errors(account_name, key, "failed to read"):
         value = keyring.get_password(SERVICE, account_name)
-    except keyring.errors.NoKeyringError as exc:
-        raise CredentialsUnavailable(_no_backend(account_name, key)) from exc
-    except keyring.errors.KeyringLocked as exc:
-        raise CredentialsUnavailable(_LOCKED.format(name=account_name, key=key)) from exc
-    except keyring.errors.KeyringError as exc:
-        raise CredentialsUnavailable(
-            f"the keyring failed to read the secret of account {account_name} ({exc}); "
-            f"set {key} for it instead"
-        ) from exc
     return str(value) if value is not None else None
 
 
 def keyring_set(account_name: str, secret: str, *, key: str = "password_command") -> None:
     """Write the keyring entry (service ``followup``, user = account name)."""
     import keyring
-    import keyring.errors
 
     _require_backend(account_name, key)
-    try:
+    with _keyring_errors(account_name, key, "refused to store"):
         keyring.set_password(SERVICE, account_name, secret)
+
+
+@contextlib.contextmanager
+def _keyring_errors(account_name: str, key: str, doing: str) -> Iterator[None]:
+    """A keyring failure as the one sentence that says what to do instead."""
+    import keyring.errors
+
+    try:
+        yield
     except keyring.errors.NoKeyringError as exc:
         raise CredentialsUnavailable(_no_backend(account_name, key)) from exc
     except keyring.errors.KeyringLocked as exc:
         raise CredentialsUnavailable(_LOCKED.format(name=account_name, key=key)) from exc
     except keyring.errors.KeyringError as exc:
         raise CredentialsUnavailable(
-            f"the keyring refused to store the secret of account {account_name} ({exc}); "
+            f"the keyring {doing} the secret of account {account_name} ({exc}); "
             f"set {key} for it instead"
         ) from exc
