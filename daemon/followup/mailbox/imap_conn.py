@@ -38,7 +38,6 @@ from followup.mailbox.imap_socket import (
     current_socket,
     cut,
     plain_greeting,
-    speaks_tls,
 )
 
 log = logging.getLogger(__name__)
@@ -254,7 +253,12 @@ class Connection:
         except ssl.SSLError as exc:
             raise self._tls_error(exc) from exc
         except SilentGreeting as exc:
-            raise self._silent_error() from exc
+            if exc.tls:
+                raise self._tls_port_error() from exc
+            raise TimeoutError(  # a slow server may greet next time: worth another attempt
+                f"{self.host}:{self.port} sent no IMAP greeting within {exc.waited:.0f} s; is "
+                'it the IMAP port? (usually 993 with security = "tls", 143 with "starttls")'
+            ) from exc
 
     def _open(self) -> Any:
         security = self.account.security
@@ -294,18 +298,12 @@ class Connection:
             self._auth = imap_auth.authenticator(self.account)
         self._auth.login(client, self.host, self.port)
 
-    def _silent_error(self) -> MailboxUnreachable:
-        """A plain connection heard nothing: say whether the port wants TLS right away."""
-        where, name = f"{self.host}:{self.port}", self.account.name
-        if speaks_tls(self.host, self.port, GREETING_WAIT):
-            return MailboxUnreachable(
-                f"{where} expects TLS from the first byte (implicit TLS) and says nothing to "
-                f'a plain connection; set security = "tls" for account {name}'
-            )
+    def _tls_port_error(self) -> MailboxUnreachable:
+        """A plain connection heard nothing and the port completes a TLS handshake."""
         return MailboxUnreachable(
-            f"{where} accepted the connection but sent no IMAP greeting within "
-            f"{GREETING_WAIT:.0f} s; check host and port of account {name} (IMAP is usually "
-            'port 993 with security = "tls", or 143 with security = "starttls")'
+            f"{self.host}:{self.port} expects TLS from the first byte (implicit TLS) and says "
+            f'nothing to a plain connection; set security = "tls" for account '
+            f"{self.account.name}"
         )
 
     def _tls_error(self, exc: ssl.SSLError) -> MailboxUnreachable:

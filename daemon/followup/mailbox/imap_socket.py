@@ -11,8 +11,10 @@ constructor (connect, TLS handshake, greeting), so the socket is handed out thro
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import ssl
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,12 +24,23 @@ Track = Callable[[socket.socket], None]
 
 
 GREETING_WAIT = 6.0
-"""Seconds a plain connection waits for the server's first line. A server that says nothing
-that long most likely waits for a TLS handshake (an implicit-TLS port such as 993)."""
+"""Seconds a plain connection waits for the server's first line before it asks whether the
+port wants a TLS handshake (an implicit-TLS port such as 993 says nothing to plain text). A
+port that does not speak TLS is then given the account's whole timeout: a loaded server
+may greet late, and that is not a mistake in the configuration."""
 
 
 class SilentGreeting(TimeoutError):
-    """A plain connection got no IMAP greeting within ``GREETING_WAIT``."""
+    """A plain connection got no IMAP greeting: the port wants TLS (``tls``), or the server
+    said nothing for the whole ``waited`` seconds."""
+
+    def __init__(self, *, tls: bool, waited: float) -> None:
+        self.tls = tls
+        self.waited = waited
+        if tls:
+            super().__init__("the port expects a TLS handshake first (implicit TLS)")
+        else:
+            super().__init__(f"no IMAP greeting within {waited:.0f} s")
 
 
 class _Plain(imap4.IMAP4WithTimeout):  # type: ignore[misc]
@@ -38,15 +51,22 @@ class _Plain(imap4.IMAP4WithTimeout):  # type: ignore[misc]
     def _create_socket(self, timeout: float | None = None) -> socket.socket:
         sock: socket.socket = super()._create_socket(timeout)
         self._track(sock)
-        limit = timeout if timeout is not None else self._timeout
-        sock.settimeout(min(GREETING_WAIT, limit) if limit else GREETING_WAIT)
         return sock  # IMAPClient sets the read timeout once the greeting is in
 
     def _connect(self) -> None:
+        limit: float | None = self._timeout
+        started = time.monotonic()
+        first_wait = GREETING_WAIT if limit is None else min(GREETING_WAIT, limit)
+        readable, _, _ = select.select([self.sock], [], [], first_wait)
+        if not readable and speaks_tls(self.host, self.port, GREETING_WAIT):
+            raise SilentGreeting(tls=True, waited=time.monotonic() - started)
+        self.sock.settimeout(limit)  # the whole timeout for the greeting and CAPABILITY
         try:
-            super()._connect()  # reads the greeting
+            super()._connect()  # reads the greeting, then asks for the capabilities
         except TimeoutError as exc:
-            raise SilentGreeting(f"no IMAP greeting within {GREETING_WAIT:.0f} s") from exc
+            if "welcome" in vars(self):
+                raise  # the greeting came; a later answer did not
+            raise SilentGreeting(tls=False, waited=time.monotonic() - started) from exc
 
 
 def speaks_tls(host: str, port: int, wait: float) -> bool:
