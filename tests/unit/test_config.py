@@ -180,6 +180,26 @@ def test_toml_syntax_error_reports_line_and_column() -> None:
     assert "column" in problem
 
 
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        ("interviewed_on = 2026-13-01", "2026-13-01 is not a day on the calendar"),
+        ("interviewed_on = 2026-02-30", "2026-02-30 is not a day on the calendar"),
+        ("interviewed_on = 2026-1-5", "e.g. 2026-01-05"),
+        ("company = Acme Corp", 'text needs quotes: company = "Acme Corp"'),
+    ],
+)
+def test_a_toml_syntax_error_says_what_the_line_most_likely_meant(line: str, hint: str) -> None:
+    problem = only_problem(IDENTITY + MAILDIR + '[[interviews]]\nid = "acme"\n' + line + "\n")
+    assert problem.startswith("TOML syntax error"), problem
+    assert hint in problem, problem
+
+
+def test_a_toml_syntax_error_on_a_line_without_a_likely_cause_has_no_guess() -> None:
+    problem = only_problem(IDENTITY + "\n[schedule\n")
+    assert "; " not in problem.partition("(at line")[2], problem
+
+
 def test_config_error_carries_path_and_exit_code() -> None:
     with pytest.raises(ConfigError) as info:
         load("")

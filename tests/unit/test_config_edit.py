@@ -124,6 +124,14 @@ def test_append_to_a_broken_file_is_refused(config_file: Path) -> None:
         append_interview(config_file, NEW)
 
 
+def test_append_to_a_file_with_an_impossible_date_names_the_date(config_file: Path) -> None:
+    broken = ORIGINAL + '[[interviews]]\nid = "x"\ninterviewed_on = 2026-11-31\n'
+    config_file.write_text(broken, encoding="utf-8")
+    with pytest.raises(ConfigError, match="2026-11-31 is not a day on the calendar"):
+        append_interview(config_file, NEW)
+    assert config_file.read_text(encoding="utf-8") == broken
+
+
 def test_append_creates_the_first_interview_table(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     head = ORIGINAL.split("[[interviews]]")[0]

@@ -17,6 +17,7 @@ import tomlkit
 from tomlkit.items import AoT, Array, Table
 
 from followup.config.load import parse_config
+from followup.config.toml_hints import syntax_problem
 from followup.core.errors import ConfigError
 
 
@@ -63,7 +64,7 @@ def append_interview(path: Path, fields: Mapping[str, object]) -> None:
     try:
         doc = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
-        raise ConfigError(str(path), [f"TOML syntax error: {exc}"]) from None
+        raise ConfigError(str(path), [syntax_problem(str(exc), text)]) from None
     table = _interview_table(fields)
     existing = doc.get("interviews")
     if isinstance(existing, AoT):

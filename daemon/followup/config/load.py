@@ -10,6 +10,7 @@ from pathlib import Path
 from followup.config.check import build_config
 from followup.config.kinds import valid_zone
 from followup.config.model import Config
+from followup.config.toml_hints import syntax_problem
 from followup.core.errors import ConfigError
 
 
@@ -66,7 +67,7 @@ def parse_config(text: str, path: Path, default_zone: str | None = None) -> Conf
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), [f"TOML syntax error: {exc}"]) from None
+        raise ConfigError(str(path), [syntax_problem(str(exc), text)]) from None
     except RecursionError:
         raise ConfigError(
             str(path), ["arrays or tables are nested too deeply to be a followup config"]
