@@ -250,7 +250,11 @@ def test_status_before_the_first_sync_says_so_and_lists_every_account(tmp_path: 
     )
     done = followup(config, "status", "--json")
     assert done.returncode == 0, done.stderr
-    before = json.loads(done.stdout)["accounts"]
+    before_json = json.loads(done.stdout)
+    before = before_json["accounts"]
+    (acme,) = before_json["interviews"]
+    assert acme["synced"] is False
+    assert "no reply" not in json.dumps(acme), acme  # nothing is claimed about replies yet
     assert [{k: a[k] for k in ("name", "last_sync", "error")} for a in before] == [
         {"name": "home", "last_sync": None, "error": None},
         {"name": "gone", "last_sync": None, "error": None},
@@ -259,9 +263,9 @@ def test_status_before_the_first_sync_says_so_and_lists_every_account(tmp_path: 
     assert "not synced yet — run `followup run --once`" in human
     assert "no reply" not in human
     followup(config, "run", "--once")
-    after = {
-        a["name"]: a for a in json.loads(followup(config, "status", "--json").stdout)["accounts"]
-    }
+    after_json = json.loads(followup(config, "status", "--json").stdout)
+    assert after_json["interviews"][0]["synced"] is True
+    after = {a["name"]: a for a in after_json["accounts"]}
     assert after["home"]["error"] is None
     assert dt.datetime.fromisoformat(after["home"]["last_sync"]).utcoffset() is not None
     assert after["gone"]["last_sync"] is None and "does not exist" in after["gone"]["error"]

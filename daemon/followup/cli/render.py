@@ -42,15 +42,22 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
-def _stage_json(s: StagePlan) -> dict[str, Any]:
+def _stage_json(s: StagePlan, unsynced: bool) -> dict[str, Any]:
+    state = public_state(s.state)
     return {
         "stage": s.stage,
         "round": s.round,
         "due": _iso(s.due),
-        "state": public_state(s.state),
+        "state": state,
         "message_id": s.message_id,
-        "reason": s.reason,
+        "reason": NOT_SYNCED if unsynced and state == "scheduled" else s.reason,
     }
+
+
+def _unsynced(p: InterviewPlan, accounts: Sequence[str], never: set[str]) -> bool:
+    """Whether the mailbox of ``p`` was never read (nothing is known about its replies)."""
+    only = accounts[0] if len(accounts) == 1 else None
+    return (p.interview.account or only) in never
 
 
 def status_json(
@@ -59,19 +66,26 @@ def status_json(
     health: Mapping[str, AccountHealth],
     accounts: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The `status --json` contract (README): interviews, their stages, and every account."""
-    interviews = [
-        {
-            "id": p.interview.id,
-            "company": p.interview.company,
-            "state": p.state,
-            "outcome": p.outcome,
-            "promised_by": _iso(p.promised_by),
-            "reply": None if p.answer is None else _answer_json(p.answer),
-            "stages": [_stage_json(s) for s in p.stages],
-        }
-        for p in plans
-    ]
+    """The `status --json` contract (README): interviews, their stages, and every account.
+
+    An interview whose mailbox was never read says so (``synced``: false) and its waiting
+    stages give that as their reason, as the human ``status`` does."""
+    never = {name for name in accounts if name not in health}
+    interviews = []
+    for p in plans:
+        unsynced = _unsynced(p, accounts, never)
+        interviews.append(
+            {
+                "id": p.interview.id,
+                "company": p.interview.company,
+                "state": p.state,
+                "synced": not unsynced,
+                "outcome": p.outcome,
+                "promised_by": _iso(p.promised_by),
+                "reply": None if p.answer is None else _answer_json(p.answer),
+                "stages": [_stage_json(s, unsynced) for s in p.stages],
+            }
+        )
     names = list(dict.fromkeys([*accounts, *sorted(health)]))
     return {
         "now": now.isoformat(),
@@ -158,10 +172,9 @@ def render_status(
     if never and len(never) == len(accounts):
         lines.append("the mailbox was never read, so nothing below is known about replies yet")
         lines.append("")
-    only = accounts[0] if len(accounts) == 1 else None
     ended = [p for p in plans if p.outcome is not None]
     for p in [*(p for p in plans if p.outcome is None), *ended]:  # outcomes at the bottom
-        lines += _interview_lines(p, (p.interview.account or only) in never)
+        lines += _interview_lines(p, _unsynced(p, accounts, set(never)))
     return "\n".join(lines)
 
 
