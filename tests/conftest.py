@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 
 from support.dbus_session import notification_server, session_bus  # noqa: F401
 from support.dovecot import dovecot_server, imap_harness  # noqa: F401
+from support.dovecot_oauth import introspection, oauth_dovecot  # noqa: F401
 from support.fake_gmail import gmail_harness  # noqa: F401
 from support.harness import harness  # noqa: F401
 from support.imap_quirks import imap_quirks_harness  # noqa: F401

@@ -25,6 +25,9 @@ def env(tmp_path: Path) -> Env:
          '--interviewed-on: expected YYYY-MM-DD (or YYYY-MM-DDTHH:MM), got "11/20/2026"'),
         ((*GOOD_DAY, "--reply-promised-by", "next Friday"),
          '--reply-promised-by: expected YYYY-MM-DD, got "next Friday"'),
+        (("--interviewed-on", "2026-02-30"), "--interviewed-on: 2026-02-30 is not a day on the calendar"),
+        ((*GOOD_DAY, "--reply-promised-by", "2026-13-01"),
+         "--reply-promised-by: 2026-13-01 is not a day on the calendar"),
         ((*GOOD_DAY, "--contact", "Okafor, Sam <sam@globex.example>"),
          """--contact "Okafor, Sam <sam@globex.example>": a name with ',' in it needs quotes """
          """around it; use --contact '"Okafor, Sam" <sam@globex.example>'"""),

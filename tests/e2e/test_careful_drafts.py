@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from support.cli import followup
 from support.configs import head
 from support.dovecot import DovecotServer
 from support.messages import ME, mail
-from support.story_env import NY, DovecotStory, MaildirStory, StoryEnv, followup, parsed, run
+from support.story_env import NY, DovecotStory, MaildirStory, StoryEnv, parsed, run
 
 LENA = "Lena Park <lena@globex.example>"  # the recruiter
 JOSE = "José Alvarez <jose@globex.example>"  # the interviewer
@@ -269,6 +270,29 @@ def test_status_before_the_first_sync_says_so_and_lists_every_account(tmp_path: 
     assert after["home"]["error"] is None
     assert dt.datetime.fromisoformat(after["home"]["last_sync"]).utcoffset() is not None
     assert after["gone"]["last_sync"] is None and "does not exist" in after["gone"]["error"]
+
+
+def test_an_account_whose_every_sync_failed_still_claims_nothing_about_replies(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        head(tmp_path / "state")
+        + f'[[accounts]]\nname = "gone"\ntype = "maildir"\npath = "{tmp_path}/nowhere"\n\n'
+        + '[[interviews]]\nid = "acme"\ncompany = "Acme"\nrole = "Engineer"\n'
+        'interviewed_on = 2026-11-16\ncontacts = ["dana@acme.example"]\n',
+        "utf-8",
+    )
+    failed = followup(config, "run", "--once", "--now", "2026-11-27T09:30")
+    assert failed.returncode == 75, failed.stderr
+    status = json.loads(followup(config, "status", "--json", "--now", "2026-11-27T09:30").stdout)
+    (acme,) = status["interviews"]
+    assert acme["synced"] is False, acme
+    assert "no reply" not in json.dumps(acme), acme
+    assert status["accounts"][0]["last_sync"] is None and status["accounts"][0]["error"]
+    human = followup(config, "status", "--now", "2026-11-27T09:30").stdout
+    assert "does not exist" in human, human  # the failure is told
+    assert "never read" in human and "no reply" not in human, human
 
 
 def test_check_warns_while_the_identity_is_still_the_starters(maildir: MaildirStory) -> None:

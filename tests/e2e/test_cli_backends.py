@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from support.cli import followup
 from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.fake_gmail import FakeGmailServer
@@ -45,14 +44,7 @@ class Cli:
         self.config.write_text(config_text, encoding="utf-8")
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "FOLLOWUP_CONFIG": str(self.config)}
-        return subprocess.run(
-            [sys.executable, "-m", "followup", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        return followup(self.config, *args, timeout=120)
 
     def ok(self, *args: str) -> str:
         result = self(*args)

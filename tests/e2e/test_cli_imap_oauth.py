@@ -13,11 +13,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from support.cli import followup
 from support.configs import acme_interview, head, imap_account, imap_oauth_account
 from support.daemon_proc import DaemonProcess, NotifyListener
 from support.dovecot_oauth import UTF8_PASSWORD, UTF8_USER, OAuthDovecot
@@ -31,32 +31,8 @@ NOW = "2026-11-27T09:30"  # the Acme check-in is due (holidays off: Thu 2026-11-
 
 
 @pytest.fixture(scope="module")
-def introspection() -> Iterator[IntrospectionServer]:
-    server = IntrospectionServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def dovecot(introspection: IntrospectionServer) -> Iterator[OAuthDovecot]:
-    server = OAuthDovecot(introspection.url)
-    yield server
-    server.close()
-
-
-def followup(
-    config: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "FOLLOWUP_CONFIG": str(config), **(env or {})}
-    full.pop("CREDENTIALS_DIRECTORY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "followup", *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        stdin=subprocess.DEVNULL,
-        timeout=90,
-    )
+def dovecot(oauth_dovecot: OAuthDovecot) -> OAuthDovecot:
+    return oauth_dovecot
 
 
 def write(tmp_path: Path, *accounts: str, interviews: str | None = None) -> Path:

@@ -306,9 +306,7 @@ def test_an_unparseable_now_is_a_usage_error(env: Env) -> None:
 
 
 def test_demo_runs_and_shows_a_draft_and_its_reasons() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "followup", "demo"], capture_output=True, text=True, timeout=60
-    )
+    result = demo()
     assert result.returncode == 0, result.stderr
     assert "drafted: check_in for Initech" in result.stdout
     assert "applicant-tracking" in result.stdout
@@ -319,6 +317,34 @@ def test_demo_runs_and_shows_a_draft_and_its_reasons() -> None:
     assert "you mentioned you hoped to have an update by Friday, November 27" in result.stdout
     assert "--- the check_in draft for Stark Industries" in result.stdout
     assert "{{" not in result.stdout
+
+
+def demo(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "followup", "demo", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_demo_keep_builds_in_a_new_directory_and_refuses_one_with_files(tmp_path: Path) -> None:
+    kept = demo("--keep", str(tmp_path / "new"))
+    assert kept.returncode == 0, kept.stderr
+    assert (tmp_path / "new" / "config.toml").is_file()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "config.toml").write_text("# the user's own\n", encoding="utf-8")
+    refused = demo("--keep", str(mine))
+    assert refused.returncode == 73, refused.stderr
+    assert "not empty" in refused.stderr and "Traceback" not in refused.stderr
+    assert (mine / "config.toml").read_text(encoding="utf-8") == "# the user's own\n"
+    blocked = tmp_path / "file"
+    blocked.write_text("x", encoding="utf-8")
+    unmakeable = demo("--keep", str(blocked / "sub"))
+    assert unmakeable.returncode == 73, unmakeable.stderr
+    assert "cannot create the directory" in unmakeable.stderr
+    assert "Traceback" not in unmakeable.stderr
 
 
 def test_a_dry_run_shows_a_withdrawal_without_doing_it(env: Env) -> None:

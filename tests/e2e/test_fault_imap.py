@@ -29,10 +29,10 @@ from followup.core.errors import MailboxUnreachable
 from followup.engine import CycleReport, run_once
 from followup.mailbox.imap import ImapMailbox
 from followup.store import Store
+from support.cli import followup
 from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.messages import DANA, ME, mail
-from support.story_env import followup
 from support.tcp_proxy import Direction, TcpProxy
 
 pytestmark = pytest.mark.imap

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from support.cli import followup
 from support.configs import head, imap_account
 from support.dovecot import DovecotServer
 from support.imap_quirks import QuirkProxy, Quirks
@@ -57,14 +56,7 @@ class Setup:
         )
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "FOLLOWUP_CONFIG": str(self.config)}
-        return subprocess.run(
-            [sys.executable, "-m", "followup", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-        )
+        return followup(self.config, *args, timeout=300)
 
     def drafts(self) -> dict[int, tuple[bytes, ...]]:
         with self.dovecot.client(self.user) as client:

@@ -221,20 +221,6 @@ def test_gmail_commands_at_full_verbosity_never_show_a_token(
     assert_absent(secrets, run.state_bytes().decode("latin-1"), "state")
 
 
-@pytest.fixture(scope="module")
-def introspection() -> Iterator[IntrospectionServer]:
-    server = IntrospectionServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def oauth_dovecot(introspection: IntrospectionServer) -> Iterator[OAuthDovecot]:
-    server = OAuthDovecot(introspection.url)
-    yield server
-    server.close()
-
-
 def test_oauth2_tokens_from_token_command_never_show_even_when_one_is_refused(
     oauth_dovecot: OAuthDovecot, introspection: IntrospectionServer, tmp_path: Path
 ) -> None:

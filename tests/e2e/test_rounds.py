@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from support.cli import followup
 from support.dovecot import DovecotServer
 from support.messages import DANA, ME, mail
 from support.paths import REPO
@@ -26,7 +27,6 @@ from support.story_env import (
     DovecotStory,
     MaildirStory,
     StoryEnv,
-    followup,
     interview,
     parsed,
     run,

@@ -23,17 +23,8 @@ pytestmark = pytest.mark.imap
 
 
 @pytest.fixture(scope="module")
-def introspection() -> Iterator[IntrospectionServer]:
-    server = IntrospectionServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def dovecot(introspection: IntrospectionServer) -> Iterator[OAuthDovecot]:
-    server = OAuthDovecot(introspection.url)
-    yield server
-    server.close()
+def dovecot(oauth_dovecot: OAuthDovecot) -> OAuthDovecot:
+    return oauth_dovecot
 
 
 @pytest.fixture(scope="module")

@@ -34,17 +34,8 @@ IMAP_SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All"
 
 
 @pytest.fixture(scope="module")
-def introspection() -> Iterator[IntrospectionServer]:
-    server = IntrospectionServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def dovecot(introspection: IntrospectionServer) -> Iterator[OAuthDovecot]:
-    server = OAuthDovecot(introspection.url)
-    yield server
-    server.close()
+def dovecot(oauth_dovecot: OAuthDovecot) -> OAuthDovecot:
+    return oauth_dovecot
 
 
 @pytest.fixture

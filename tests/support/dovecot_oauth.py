@@ -7,9 +7,13 @@ not ASCII, from a passwd-file written before the server starts.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from support.dovecot import DovecotServer
+from support.oauth_servers import IntrospectionServer
 
 UTF8_USER = "utf8@example.test"
 UTF8_PASSWORD = "Zq9vÄß€2mK7p"
@@ -55,3 +59,19 @@ class OAuthDovecot(DovecotServer):
             f"  args = scheme=PLAIN username_format=%u {d}/passwd\n}}\n"
             "passdb {\n  driver = static\n  mechanisms = plain login\n",
         )
+
+
+@pytest.fixture(scope="module")
+def introspection() -> Iterator[IntrospectionServer]:
+    """The token introspection endpoint the OAuth2 Dovecot asks (one per test module)."""
+    server = IntrospectionServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def oauth_dovecot(introspection: IntrospectionServer) -> Iterator[OAuthDovecot]:
+    """A Dovecot that checks bearer tokens with ``introspection``."""
+    server = OAuthDovecot(introspection.url)
+    yield server
+    server.close()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from support.cli import followup
 from support.maildir_harness import make_maildir
 from support.messages import DANA, ME, mail
 
@@ -73,14 +72,7 @@ class Env:
         return path
 
     def followup(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "FOLLOWUP_CONFIG": str(self.config)}
-        return subprocess.run(
-            [sys.executable, "-m", "followup", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+        return followup(self.config, *args, timeout=60)
 
     def run(self, now: str, *extra: str) -> subprocess.CompletedProcess[str]:
         result = self.followup("run", "--once", "--now", now, *extra)

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -18,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from support.cli import followup
 from support.configs import acme_interview, head, imap_account
 from support.dovecot import DovecotServer
 from support.maildir_harness import make_maildir
@@ -33,20 +31,6 @@ class StoryEnv(Protocol):
     def put(self, folder: str, raw: bytes) -> None: ...
 
     def drafts(self) -> list[bytes]: ...
-
-
-def followup(config: Path, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
-    env.pop("FOLLOWUP_FAULTS", None)
-    if faults:
-        env["FOLLOWUP_FAULTS"] = faults
-    return subprocess.run(
-        [sys.executable, "-m", "followup", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=90,
-    )
 
 
 def run(env: StoryEnv, now: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from followup.config.kinds import quoted_contact
+from followup.config.toml_hints import not_on_the_calendar
 from followup.core.calendar import parse_date_or_datetime
 from followup.core.errors import ConfigError, UsageError
 
@@ -87,16 +88,22 @@ def _early_problems(new: NewInterview) -> list[str]:
     try:
         parse_date_or_datetime(new.interviewed_on)
     except ValueError:
+        impossible = not_on_the_calendar(new.interviewed_on)
         problems.append(
-            f"--interviewed-on: expected YYYY-MM-DD (or YYYY-MM-DDTHH:MM), got "
+            f"--interviewed-on: {impossible}"
+            if impossible
+            else f"--interviewed-on: expected YYYY-MM-DD (or YYYY-MM-DDTHH:MM), got "
             f'"{new.interviewed_on}"'
         )
     if new.reply_promised_by is not None:
         try:
             dt.date.fromisoformat(new.reply_promised_by)
         except ValueError:
+            impossible = not_on_the_calendar(new.reply_promised_by)
             problems.append(
-                f'--reply-promised-by: expected YYYY-MM-DD, got "{new.reply_promised_by}"'
+                f"--reply-promised-by: {impossible}"
+                if impossible
+                else f'--reply-promised-by: expected YYYY-MM-DD, got "{new.reply_promised_by}"'
             )
     for contact in new.contacts:
         quoted = quoted_contact(contact)

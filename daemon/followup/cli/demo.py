@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from followup.cli.render import draft_text, render_cycle, render_status
 from followup.config import MaildirAccount, load_config
+from followup.core.errors import CannotCreate
 from followup.derived import plan_from_store
 from followup.engine import run_once
 from followup.mailbox.maildir import MaildirMailbox
@@ -222,9 +223,23 @@ def build_demo(root: Path) -> Path:
     return config
 
 
+def _make_keep_dir(keep: Path) -> None:
+    """``--keep DIR``: a new or empty directory, so the demo never mixes with other files."""
+    try:
+        keep.mkdir(parents=True, exist_ok=True)
+        if any(keep.iterdir()):
+            raise CannotCreate(
+                f"--keep {keep}: the directory is not empty; name a new or empty directory "
+                "(the demo writes a config, a Maildir and a state database there)"
+            )
+    except OSError as exc:
+        raise CannotCreate(f"--keep {keep}: cannot create the directory: {exc.strerror}") from None
+
+
 def run_demo(keep: Path | None = None) -> str:
     root = keep or Path(tempfile.mkdtemp(prefix="followup-demo-"))
-    root.mkdir(parents=True, exist_ok=True)
+    if keep is not None:
+        _make_keep_dir(keep)
     try:
         config = load_config(build_demo(root))
         store = Store.in_dir(config.daemon.state_dir)

@@ -303,7 +303,11 @@ def install_service(obj: Context) -> None:
     click.echo("to keep it running while you are logged out:\n  loginctl enable-linger $USER")
 
 
-@main.command()
+@main.command(
+    epilog=exit_codes(
+        (EXIT_CANTCREAT, "--keep names a directory that is not empty or cannot be made")
+    )
+)
 @click.option(
     "--keep",
     type=click.Path(file_okay=False, path_type=Path),

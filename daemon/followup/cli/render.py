@@ -54,6 +54,11 @@ def _stage_json(s: StagePlan, unsynced: bool) -> dict[str, Any]:
     }
 
 
+def _never_read(accounts: Sequence[str], health: Mapping[str, AccountHealth]) -> set[str]:
+    """Accounts whose mailbox was never read: no cycle yet, or none that got through."""
+    return {n for n in accounts if n not in health or health[n].last_sync is None}
+
+
 def _unsynced(p: InterviewPlan, accounts: Sequence[str], never: set[str]) -> bool:
     """Whether the mailbox of ``p`` was never read (nothing is known about its replies)."""
     only = accounts[0] if len(accounts) == 1 else None
@@ -70,7 +75,7 @@ def status_json(
 
     An interview whose mailbox was never read says so (``synced``: false) and its waiting
     stages give that as their reason, as the human ``status`` does."""
-    never = {name for name in accounts if name not in health}
+    never = _never_read(accounts, health)
     interviews = []
     for p in plans:
         unsynced = _unsynced(p, accounts, never)
@@ -169,12 +174,13 @@ def render_status(
         lines.append("")
     if not plans:
         lines.append("no interviews configured; add one with `followup add` or edit the config")
-    if never and len(never) == len(accounts):
+    unread = _never_read(accounts, health)
+    if unread and len(unread) == len(accounts):
         lines.append("the mailbox was never read, so nothing below is known about replies yet")
         lines.append("")
     ended = [p for p in plans if p.outcome is not None]
     for p in [*(p for p in plans if p.outcome is None), *ended]:  # outcomes at the bottom
-        lines += _interview_lines(p, _unsynced(p, accounts, set(never)))
+        lines += _interview_lines(p, _unsynced(p, accounts, unread))
     return "\n".join(lines)
 
 

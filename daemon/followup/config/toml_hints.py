@@ -26,6 +26,18 @@ def syntax_problem(message: str, text: str) -> str:
     return f"TOML syntax error: {message}" + (f"; {hint}" if hint else "")
 
 
+def not_on_the_calendar(value: str) -> str | None:
+    """ "2026-13-01 is not a day on the calendar" for a date-shaped value no calendar has."""
+    date = _DATE.match(value)
+    if date is None:
+        return None
+    try:
+        dt.date(*(int(part) for part in date.groups()))
+    except ValueError:
+        return f"{date.group(0)} is not a day on the calendar"
+    return None
+
+
 def _hint(line: str) -> str | None:
     assignment = _ASSIGNMENT.match(line.split("#", 1)[0])
     if assignment is None:
@@ -34,10 +46,9 @@ def _hint(line: str) -> str | None:
     date = _DATE.match(value)
     if date is not None:
         year, month, day = (int(part) for part in date.groups())
-        try:
-            dt.date(year, month, day)
-        except ValueError:
-            return f"{date.group(0)} is not a day on the calendar (dates are YYYY-MM-DD)"
+        impossible = not_on_the_calendar(date.group(0))
+        if impossible:
+            return f"{impossible} (dates are YYYY-MM-DD)"
         if len(date.group(2)) < 2 or len(date.group(3)) < 2:
             return f"write the date with two-digit month and day, e.g. {year}-{month:02}-{day:02}"
         return None

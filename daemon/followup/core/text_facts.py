@@ -16,9 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from followup.core import reading
 from followup.core.automatic import is_automatic
 from followup.core.model import Interview, MessageMeta, ScheduleConfig
-from followup.core.reading import RULES_VERSION, Reading, read_message
+from followup.core.reading import RULES_VERSION, Reading
 from followup.core.signals import SIGNALS_VERSION, TextSignals, read_signals
 
 
@@ -59,7 +60,7 @@ def read_text_facts(
     tz = ZoneInfo(schedule.timezone)
 
     def read(as_thanks: bool) -> Reading:
-        return read_message(
+        return reading.read_message(  # the rules load here, on the first message read
             subject=meta.subject,
             body=meta.body_excerpt,
             sent_at=meta.date,

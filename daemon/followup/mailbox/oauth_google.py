@@ -21,8 +21,8 @@ from google.oauth2.credentials import Credentials
 
 from followup import credentials, logs
 from followup.config import ImapAccount
-from followup.core.errors import AuthError, CredentialsUnavailable, MailboxUnreachable
-from followup.mailbox.oauth_tokens import needs_auth
+from followup.core.errors import AuthError, MailboxUnreachable
+from followup.mailbox.oauth_tokens import needs_auth, stored_sign_in
 
 SCOPES: tuple[str, ...] = ("https://mail.google.com/",)
 KEY = "token_command"
@@ -46,15 +46,10 @@ class GoogleTokens:
         self._creds: Any = None
 
     def _reload(self) -> Any:
-        try:
-            found = credentials.stored(self.account.name, key=KEY)
-        except CredentialsUnavailable as exc:
-            raise AuthError(str(exc)) from exc
-        if found is None:
-            raise needs_auth(self.account, "no Google sign-in is stored yet")
-        if found.value != self._loaded:
+        stored = stored_sign_in(self.account, KEY, "Google").value
+        if stored != self._loaded:
             try:
-                info = json.loads(found.value)
+                info = json.loads(stored)
                 creds = Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
                     info, scopes=list(SCOPES)
                 )
@@ -62,7 +57,7 @@ class GoogleTokens:
                 raise needs_auth(self.account, "the stored sign-in is not a Google one") from exc
             if self._token_uri:
                 creds = creds.with_token_uri(self._token_uri)
-            self._creds, self._loaded = creds, found.value
+            self._creds, self._loaded = creds, stored
         return self._creds
 
     def token(self, *, refresh: bool) -> str:

@@ -22,7 +22,7 @@ import msal
 from followup import credentials, logs
 from followup.config import ImapAccount
 from followup.core.errors import AuthError, CredentialsUnavailable, MailboxUnreachable, UserError
-from followup.mailbox.oauth_tokens import needs_auth
+from followup.mailbox.oauth_tokens import needs_auth, stored_sign_in
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +101,7 @@ class MicrosoftTokens:
 
     def _reload(self) -> None:
         """Adopt the stored cache when it changed (a new ``followup auth``)."""
-        try:
-            found = credentials.stored(self.account.name, key=KEY)
-        except CredentialsUnavailable as exc:
-            raise AuthError(str(exc)) from exc
-        if found is None:
-            raise needs_auth(self.account, "no Microsoft sign-in is stored yet")
+        found = stored_sign_in(self.account, KEY, "Microsoft")
         if found.value == self._loaded:
             return
         try:

@@ -41,6 +41,18 @@ def needs_auth(account: ImapAccount, why: str) -> AuthError:
     return AuthError(f"IMAP account {name} needs `followup auth {name}` ({why})")
 
 
+def stored_sign_in(account: ImapAccount, key: str, provider: str) -> credentials.Secret:
+    """The sign-in ``followup auth`` stored for ``account`` under ``key`` (JSON text); a
+    keyring that cannot answer or holds nothing yet means the user must sign in."""
+    try:
+        found = credentials.stored(account.name, key=key)
+    except CredentialsUnavailable as exc:
+        raise AuthError(str(exc)) from exc
+    if found is None:
+        raise needs_auth(account, f"no {provider} sign-in is stored yet")
+    return found
+
+
 class CommandTokens:
     """Runs ``token_command`` for every token: helpers such as oama refresh on their own."""
 

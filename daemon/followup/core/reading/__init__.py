@@ -18,11 +18,13 @@ latest day it can mean, and "soon" means no date.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from followup.core.reading.model import KINDS, Invite, Kind, Reading
+
+if TYPE_CHECKING:
+    from followup.core.reading.reader import read_message
 
 # Stored facts carry the version they were derived with; bump it whenever a rule changes.
 RULES_VERSION: int = 1
@@ -57,36 +59,10 @@ def parse_invite(ics: str, tz: ZoneInfo) -> Invite | None:
     return calendar_part.parse_invite(ics, tz)
 
 
-def read_message(
-    *,
-    subject: str,
-    body: str,
-    sent_at: dt.datetime | None,
-    tz: ZoneInfo,
-    is_workday: Callable[[dt.date], bool],
-    automatic: str | None = None,
-    calendar: str | None = None,
-    replying_to_thank_you: bool = False,
-) -> Reading:
-    """What one message says.
+def __getattr__(name: str) -> object:
+    """``read_message`` is looked up on first use, so importing the package loads no rule."""
+    if name == "read_message":
+        from followup.core.reading.reader import read_message
 
-    ``body`` is plain text (HTML already turned into text), quotes included; ``sent_at``
-    its aware Date (None: no dates can be read); ``tz`` the user's zone (day 0 is
-    ``sent_at``'s date there); ``is_workday`` the business-day predicate. ``automatic`` is
-    what header rules found ("auto-reply (…)", "bulk mail (…)", "bounce (…)", …): bulk and
-    list mail reads as kind None, anything else as ``auto_reply``, except a relayed person
-    (a Google Group, a LinkedIn message notice), whose words are read. ``calendar`` is a
-    text/calendar part; ``replying_to_thank_you`` says the message answers the user's
-    thank-you note, which lets a one-line answer be a courtesy."""
-    from followup.core.reading import reader
-
-    return reader.read_message(
-        subject=subject,
-        body=body,
-        sent_at=sent_at,
-        tz=tz,
-        is_workday=is_workday,
-        automatic=automatic,
-        calendar=calendar,
-        replying_to_thank_you=replying_to_thank_you,
-    )
+        return read_message
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

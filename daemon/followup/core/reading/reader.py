@@ -46,7 +46,16 @@ def read_message(
     replying_to_thank_you: bool = False,
 ) -> Reading:
     """What one message says: its kind, the date it promises an answer by, the date its
-    sender is back, and why (see the package docstring)."""
+    sender is back, and why (see the package docstring).
+
+    ``body`` is plain text (HTML already turned into text), quotes included; ``sent_at``
+    its aware Date (None: no dates can be read); ``tz`` the user's zone (day 0 is
+    ``sent_at``'s date there); ``is_workday`` the business-day predicate. ``automatic`` is
+    what header rules found ("auto-reply (…)", "bulk mail (…)", "bounce (…)", …): bulk and
+    list mail reads as kind None, anything else as ``auto_reply``, except a relayed person
+    (a Google Group, a LinkedIn message notice), whose words are read. ``calendar`` is a
+    text/calendar part; ``replying_to_thank_you`` says the message answers the user's
+    thank-you note, which lets a one-line answer be a courtesy."""
     core_subject, reply_subject = text.split_subject(subject)
     relayed = relay.relayed_words(subject, body)
     own, unquoted = text.split_body(body)
