@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from support.daemon_proc import daemons, notify  # noqa: F401
 from support.dbus_session import notification_server, session_bus  # noqa: F401
 from support.dovecot import dovecot_server, imap_harness  # noqa: F401
 from support.dovecot_oauth import introspection, oauth_dovecot  # noqa: F401

@@ -148,13 +148,6 @@ def test_status_line_says_when_nothing_is_scheduled() -> None:
 
 
 @pytest.fixture
-def notify() -> Iterator[NotifyListener]:
-    listener = NotifyListener()
-    yield listener
-    listener.close()
-
-
-@pytest.fixture
 def maildir_setup(tmp_path: Path) -> tuple[Path, Path]:
     mail = make_maildir(tmp_path / "Mail")
     config = write_config(
@@ -163,14 +156,6 @@ def maildir_setup(tmp_path: Path) -> tuple[Path, Path]:
         interviews=[interview("acme", "Acme Corp", "2026-11-16")],
     )
     return config, mail
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    started: list[DaemonProcess] = []
-    yield started
-    for d in started:
-        d.close()
 
 
 def _start(daemons: list[DaemonProcess], config: Path, *args: str, **kw: object) -> DaemonProcess:

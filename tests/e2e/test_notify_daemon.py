@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
@@ -26,21 +25,6 @@ from support.messages import mail
 # The thank-you note of the interview on 2026-11-16 is due at 17:00 that day (New York).
 AFTER_DUE = "2026-11-16T17:30:00"
 NY = dt.timezone(dt.timedelta(hours=-5))
-
-
-@pytest.fixture
-def notify() -> Iterator[NotifyListener]:
-    listener = NotifyListener()
-    yield listener
-    listener.close()
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    started: list[DaemonProcess] = []
-    yield started
-    for d in started:
-        d.close()
 
 
 def setup(tmp_path: Path, notify_table: str = "") -> tuple[Path, Path]:

@@ -10,8 +10,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+
+import pytest
 
 Message = dict[str, str]
 
@@ -241,3 +243,20 @@ def write_config(
 
 def drafts_in(maildir: Path) -> list[Path]:
     return [p for sub in ("cur", "new") for p in (maildir / "Drafts" / sub).iterdir()]
+
+
+@pytest.fixture
+def notify() -> Iterator[NotifyListener]:
+    """A socket that hears the daemon's sd_notify messages."""
+    listener = NotifyListener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def daemons() -> Iterator[list[DaemonProcess]]:
+    """Daemons a test starts; every one is killed at its end, whatever happened."""
+    started: list[DaemonProcess] = []
+    yield started
+    for d in started:
+        d.close()

@@ -43,6 +43,23 @@ def _free_port() -> int:
         return port
 
 
+def wait_for_greeting(proc: subprocess.Popen[bytes], port: int, name: str, seconds: float) -> None:
+    """Return once the server ``proc`` greets with ``* OK`` on ``port``; raise with its
+    error output when it exits, or when it stays silent for ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            raise RuntimeError(f"{name} exited: {err}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                if sock.recv(100).startswith(b"* OK"):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{name} did not start within {seconds:.0f} s")
+
+
 def _descendants(pid: int) -> list[int]:
     """Process ids below ``pid``, read from /proc."""
     parents: dict[int, int] = {}
@@ -223,18 +240,10 @@ namespace inbox {{
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                err = self._proc.stderr.read().decode() if self._proc.stderr else ""
-                raise RuntimeError(f"dovecot exited: {err}\n{self.log()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    if sock.recv(100).startswith(b"* OK"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"dovecot did not start:\n{self.log()}")
+        try:
+            wait_for_greeting(self._proc, self.port, "dovecot", 15)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\n{self.log()}") from None
 
     def stop(self) -> None:
         """Stop the server and every session process it started (as a real restart does)."""

@@ -8,17 +8,15 @@ each harness empties that user's mailbox instead of adding a user.
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 from imapclient import IMAPClient
 
 from followup.config import ImapAccount
-from support.dovecot import ImapHarness, _free_port
+from support.dovecot import ImapHarness, _free_port, wait_for_greeting
 
 USER, PASSWORD = "demouser", "demopass"
 _RUN = "import sys; from pymap.main import main; sys.argv[0] = 'pymap'; sys.exit(main())"
@@ -34,18 +32,7 @@ class PymapServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                err = self._proc.stderr.read().decode() if self._proc.stderr else ""
-                raise RuntimeError(f"pymap exited: {err}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    if sock.recv(100).startswith(b"* OK"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("pymap did not start")
+        wait_for_greeting(self._proc, self.port, "pymap", 20)
 
     def _args(self) -> list[str]:
         return ["--host", "127.0.0.1", "--port", str(self.port), "--no-tls", "dict"]

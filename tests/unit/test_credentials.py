@@ -16,25 +16,7 @@ from keyring.backends import fail
 from followup import credentials
 from followup import logs as redact
 from followup.core.errors import CredentialsUnavailable
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An in-memory keyring so no test ever touches the real one."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
+from support.keyrings import MemoryKeyring
 
 
 class LockedKeyring(MemoryKeyring):
