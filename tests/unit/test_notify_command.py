@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from followup.config import NotifyConfig
+from followup.notify import command as command_module
 from followup.notify.command import Command
 from followup.notify.desktop import Desktop, session_bus_address
 from followup.notify.events import Event
@@ -107,7 +108,10 @@ def test_a_hanging_command_and_its_children_are_stopped_after_the_timeout(
     assert wait_until(lambda: not is_running(pid), 5), f"sleep {pid} survived"
 
 
-def test_a_command_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
+def test_a_command_that_ignores_sigterm_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(command_module, "KILL_GRACE", 0.3)  # the same steps, sooner
     child = tmp_path / "child.pid"
     command = Command(f"trap '' TERM; sleep 60 & echo $! > {child}; wait; wait", timeout=0.3)
     began = time.monotonic()
@@ -120,7 +124,7 @@ def test_a_command_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
 def test_publishing_never_waits_for_the_command(tmp_path: Path) -> None:
     done = tmp_path / "done"
     publisher = Publisher(
-        NotifyConfig(desktop=False, command=f"sleep 1; touch {done}"), environ=dict(os.environ)
+        NotifyConfig(desktop=False, command=f"sleep 0.4; touch {done}"), environ=dict(os.environ)
     )
     began = time.monotonic()
     publisher.publish([DRAFT, DRAFT])
