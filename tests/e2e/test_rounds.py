@@ -99,6 +99,52 @@ def test_a_delay_without_a_date_waits_the_default_business_days_from_it(story: S
     assert len(story.drafts()) == 1
 
 
+def send_the_draft(story: MaildirStory) -> None:
+    """The user sends the one draft from their mail client: it moves from Drafts to Sent."""
+    (path,) = [p for sub in ("cur", "new") for p in (story.mail / "Drafts" / sub).iterdir()]
+    path.rename(story.mail / "Sent" / "cur" / f"sent-{path.name}")
+
+
+def test_a_follow_up_the_user_sent_is_told_as_sent_and_never_withdrawn_when_a_round_begins(
+    tmp_path: Path,
+) -> None:
+    story = MaildirStory(tmp_path, ALL_STAGES)
+    run(story, ROUND1_DUE)
+    send_the_draft(story)
+    story.put(
+        "INBOX",
+        from_dana(
+            "later@acme.example",
+            dt.datetime(2026, 11, 30, 10, tzinfo=NY),
+            "Hi Jordan,\n\nSorry for the wait, we'll have a decision by December 11.\n\nDana\n",
+        ),
+    )
+    out = run(story, "2026-11-30T12:00")
+    assert "kept:" not in out and "withdrawn:" not in out, out
+    sent = stage(story, "2026-11-30T12:00", "check_in")
+    assert (sent["state"], sent["reason"]) == ("drafted", "you sent it on 2026-11-27")
+    assert stage(story, "2026-11-30T12:00", "check_in", 2)["state"] == "scheduled"
+
+
+def test_a_follow_up_sent_in_a_later_round_gives_no_date_to_the_earlier_rounds_closure(
+    tmp_path: Path,
+) -> None:
+    story = MaildirStory(tmp_path, ALL_STAGES)
+    story.put(
+        "INBOX",
+        from_dana(
+            "delay@acme.example",
+            dt.datetime(2026, 11, 20, 10, tzinfo=NY),
+            "Hi Jordan,\n\nWe'll have a decision by December 11.\n\nDana\n",
+        ),
+    )
+    run(story, "2026-12-17T09:30")
+    send_the_draft(story)
+    run(story, "2026-12-18T09:00")
+    assert stage(story, "2026-12-18T09:00", "closure")["due"] is None
+    assert stage(story, "2026-12-18T09:00", "closure", 2)["due"] == "2026-12-29T09:00:00-05:00"
+
+
 def test_a_rejection_after_the_draft_withdraws_it_and_ends_the_interview(story: StoryEnv) -> None:
     run(story, ROUND1_DUE)
     assert len(story.drafts()) == 1

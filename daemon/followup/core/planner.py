@@ -152,6 +152,7 @@ class _Context:
     cal: BusinessCalendar
     now: dt.datetime
     me: Collection[str]
+    sent: Mapping[str, MessageMeta]  # the user's sent mail by Message-ID
 
 
 def plan_interview(
@@ -164,7 +165,8 @@ def plan_interview(
 ) -> InterviewPlan:
     iv = facts.interview
     story = tell(iv, facts.answers, sched, cal)
-    ctx = _Context(iv, facts, story, sched, cal, now, identity.addresses())
+    sent = {m.message_id: m for m in facts.own_messages if m.message_id}
+    ctx = _Context(iv, facts, story, sched, cal, now, identity.addresses(), sent)
     plans: list[StagePlan] = []
     for i, r in enumerate(story.rounds):
         later = story.rounds[i + 1] if i + 1 < len(story.rounds) else None
@@ -175,7 +177,7 @@ def plan_interview(
             mid = message_id_for(iv.id, stage, identity.email, r.number)
             record = records.get((iv.id, stage, r.number))
             round_plans.append(_plan_stage(ctx, r, later, stage, record, mid))
-        plans += _give_way(round_plans, {m.message_id for m in facts.own_messages})
+        plans += _give_way(round_plans, sent)
     return InterviewPlan(facts, _state(iv, story, plans), tuple(plans), story)
 
 
@@ -211,7 +213,7 @@ def _give_way(plans: list[StagePlan], sent_ids: Collection[str]) -> list[StagePl
     return out
 
 
-def _due(ctx: _Context, r: Round, stage: StageName) -> dt.datetime | None:
+def _due(ctx: _Context, r: Round, later: Round | None, stage: StageName) -> dt.datetime | None:
     if stage == "thank_you":
         return thank_you_due(r, ctx.sched)
     check_in = check_in_due(r, ctx.sched, ctx.cal)
@@ -220,6 +222,8 @@ def _due(ctx: _Context, r: Round, stage: StageName) -> dt.datetime | None:
     sent = _wrote_after(ctx.facts, check_in)
     if sent is None or sent.date is None:
         return None
+    if later is not None and sent.date >= later.start:
+        return None  # that follow-up belongs to the next round, not to this one
     return closure_due(sent.date, ctx.sched, ctx.cal)
 
 
@@ -232,7 +236,7 @@ def _plan_stage(
     mid: str,
 ) -> StagePlan:
     iv = ctx.iv
-    due = _due(ctx, r, stage)
+    due = _due(ctx, r, later, stage)
 
     def make(state: StageState, reason: str, action: Action = "none") -> StagePlan:
         ref = record.ref if record else None
@@ -253,6 +257,11 @@ def _plan_stage(
             return make(fresh.state, fresh.reason, "cleanup")
         if record.state == "withdrawing" and record.ref:
             return make("withdrawing", "finishing the withdrawal of the draft", "withdraw")
+        sent = ctx.sent.get(mid)
+        if record.state == "drafted" and sent is not None:
+            # The user sent it: it is theirs, there is nothing to withdraw or wait for.
+            on = f" on {sent.date.astimezone(ctx.sched.tz):%Y-%m-%d}" if sent.date else ""
+            return make("drafted", f"you sent it{on}")
         if record.state == "drafted" and record.ref and stop is not None and not iv.closed:
             return make("drafted", f"{stop[1]} after the draft was written", "withdraw")
         return make(record.state, record.reason)
