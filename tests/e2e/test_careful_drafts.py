@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
@@ -303,6 +304,20 @@ def test_check_warns_while_the_identity_is_still_the_starters(maildir: MaildirSt
     assert 'warning: [identity] name is still the starter\'s "Your Name"' in done.stdout
     maildir.config.write_text(text, "utf-8")
     assert "warning" not in followup(maildir.config, "check").stdout
+
+
+def test_check_on_the_untouched_starter_names_every_placeholder_at_once(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    done = followup(config, "init")
+    assert done.returncode == 0, done.stderr
+    started = time.monotonic()
+    checked = followup(config, "check")
+    assert checked.returncode == 75, checked.stdout + checked.stderr
+    assert time.monotonic() - started < 10  # no connection attempts to a made-up host
+    out = checked.stdout
+    assert "[identity] name is still the starter's" in out, out
+    assert "[identity] email is still the starter's" in out, out
+    assert 'FAILED: host is still the starter\'s "imap.example.com"' in out, out
 
 
 def test_the_closure_never_claims_the_check_in_the_user_sent_was_never_sent(

@@ -22,8 +22,8 @@ from followup.cli.common import STATE as _STATE
 from followup.cli.common import UNREACHABLE as _UNREACHABLE
 from followup.cli.common import Context, exit_codes, parse_now
 from followup.cli.more import calendar, completion
-from followup.config import Config, system_timezone
-from followup.config.starter import placeholder_warnings, starter_config
+from followup.config import Config, ImapAccount, system_timezone
+from followup.config.starter import placeholder_host, placeholder_warnings, starter_config
 from followup.core.errors import (
     EXIT_CANTCREAT,
     EXIT_NOINPUT,
@@ -124,6 +124,11 @@ def check(obj: Context, write: bool) -> None:
         click.echo(f"warning: {warning}")
     failed = False
     for account in config.accounts:
+        starter_host = placeholder_host(account.host) if isinstance(account, ImapAccount) else None
+        if starter_host is not None:  # not worth four DNS attempts
+            click.echo(f"account {account.name} ({account.type}): FAILED: {starter_host}")
+            failed = True
+            continue
         ok, lines = check_account(config, account, write=write)
         failed = failed or not ok
         for line in lines:

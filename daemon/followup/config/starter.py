@@ -23,6 +23,7 @@ from followup.config.schema import (
 
 PLACEHOLDER_NAME = "Your Name"
 PLACEHOLDER_EMAIL = "you@example.com"
+PLACEHOLDER_HOST = "imap.example.com"
 
 
 def placeholder_warnings(name: str, email: str) -> list[str]:
@@ -39,6 +40,16 @@ def placeholder_warnings(name: str, email: str) -> list[str]:
             "mail would not be recognised and drafts would come from it; set your address"
         )
     return out
+
+
+def placeholder_host(host: str) -> str | None:
+    """Why an IMAP account is not worth connecting to: its host is still the starter's."""
+    if host.strip().lower() != PLACEHOLDER_HOST:
+        return None
+    return (
+        f"host is still the starter's \"{PLACEHOLDER_HOST}\"; set host to your provider's IMAP "
+        'server (e.g. "outlook.office365.com", "imap.gmail.com", "imap.fastmail.com")'
+    )
 
 
 def _doc_line(key: Key) -> str:
@@ -73,7 +84,7 @@ def starter_config(
     email: str = PLACEHOLDER_EMAIL,
     timezone: str | None = None,
     account_type: str = "imap",
-    host: str = "imap.example.com",
+    host: str = PLACEHOLDER_HOST,
     username: str | None = None,
     maildir_path: str = "~/Mail",
     client_secrets_file: str = "~/.config/followup/client_secret.json",
