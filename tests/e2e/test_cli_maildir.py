@@ -259,6 +259,7 @@ def test_a_bad_config_exits_78_naming_the_key_and_writes_nothing(env: Env) -> No
     ("old", "new"),
     [
         ('state_dir = "', 'poll_interval = "99999999999999h"\nstate_dir = "'),
+        ('state_dir = "', 'poll_interval = "1000000000d"\nstate_dir = "'),
         ("interviewed_on = 2026-11-16", "interviewed_on = 0001-01-01"),
         ("reply_promised_by = 2026-11-20", "reply_promised_by = 9999-12-31"),
         ('id = "acme-backend"', 'id = "acme\\n"'),
@@ -272,6 +273,31 @@ def test_values_that_once_crashed_the_cli_exit_78_without_a_traceback(
         result = env.followup(*command)
         assert result.returncode == 78, (command, result.stderr)
         assert "Traceback" not in result.stderr and "at '" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("tail", "told"),
+    [
+        ("deep = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        (
+            '[templates.check_in]\nbody = "'
+            + "{% if company %}" * 2000
+            + "{% endif %}" * 2000
+            + '"\n',
+            "templates.check_in.body",
+        ),
+    ],
+    ids=["arrays-5000-deep", "template-2000-nested-ifs"],
+)
+def test_a_config_nested_beyond_reason_exits_78_without_a_traceback(
+    env: Env, tail: str, told: str
+) -> None:
+    env.config.write_text(env.config.read_text() + "\n" + tail)
+    for command in (("check",), ("run", "--once", "--now", AFTER_DUE)):
+        result = env.followup(*command)
+        assert result.returncode == 78, (command, result.stderr[-500:])
+        assert told in result.stderr and "Traceback" not in result.stderr
+    assert env.drafts() == []
 
 
 def test_a_now_at_the_end_of_the_calendar_is_a_usage_error(env: Env) -> None:
