@@ -136,6 +136,12 @@ class Scenario:
         finally:
             box.close()
 
+    def settle(self, now: dt.datetime) -> CycleReport:
+        """The next run after a fault has fired: no cut is armed any more, and it may retry
+        once, as the daemon does, so that a server slow to greet on a loaded machine is not
+        taken for a broken promise. Every invariant is checked after it all the same."""
+        return self.cycle(now, attempts=2)
+
     # what the server holds, read directly (never through the proxy) ---------------------
 
     def user_flags(self) -> dict[str, frozenset[bytes]]:
@@ -305,9 +311,10 @@ def test_a_cut_withdrawal_is_finished_by_the_next_run(
     report = scenario.cycle(LATER)
     assert [a.outcome for a in report.actions] == ["failed"]
     scenario.check(withdrawing=True)
-    scenario.cycle(LATEST)
+    assert not proxy.armed()
+    scenario.settle(LATEST)
     scenario.check(settled="withdrawn")
-    scenario.cycle(LATEST + dt.timedelta(hours=1))
+    scenario.settle(LATEST + dt.timedelta(hours=1))
     scenario.check(settled="withdrawn")
 
 
@@ -429,7 +436,7 @@ def test_randomized_cuts_never_duplicate_lose_or_touch_mail(
                 fired += not proxy.armed()
                 proxy.disarm()
                 s.check(withdrawing=withdraw)
-                s.cycle(LATEST)
+                s.settle(LATEST)
                 s.check(settled="withdrawn" if withdraw else "drafted")
             except AssertionError as exc:
                 raise AssertionError(f"{where}: {exc}") from exc
