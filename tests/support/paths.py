@@ -1,4 +1,4 @@
-"""Where the repository's own files are, for tests that read them (never ../shared)."""
+"""Where the repository's own files are, for tests that read them: nothing outside the clone."""
 
 from __future__ import annotations
 

@@ -175,7 +175,7 @@ def render_status(
     if not plans:
         lines.append("no interviews configured; add one with `followup add` or edit the config")
     unread = _never_read(accounts, health)
-    if unread and len(unread) == len(accounts):
+    if plans and unread and len(unread) == len(accounts):
         lines.append("the mailbox was never read, so nothing below is known about replies yet")
         lines.append("")
     ended = [p for p in plans if p.outcome is not None]

@@ -43,14 +43,14 @@ def _hint(line: str) -> str | None:
     if assignment is None:
         return None
     key, value = assignment.groups()
+    impossible = not_on_the_calendar(value)
+    if impossible:
+        return f"{impossible} (dates are YYYY-MM-DD)"
     date = _DATE.match(value)
     if date is not None:
-        year, month, day = (int(part) for part in date.groups())
-        impossible = not_on_the_calendar(date.group(0))
-        if impossible:
-            return f"{impossible} (dates are YYYY-MM-DD)"
-        if len(date.group(2)) < 2 or len(date.group(3)) < 2:
-            return f"write the date with two-digit month and day, e.g. {year}-{month:02}-{day:02}"
+        year, month, day = date.groups()
+        if len(month) < 2 or len(day) < 2:
+            return f"write the date with two-digit month and day, e.g. {year}-{month:0>2}-{day:0>2}"
         return None
     if value and not _BARE_OK.match(value):
         return f'text needs quotes: {key} = "{value}"'

@@ -58,7 +58,7 @@ class _Plain(imap4.IMAP4WithTimeout):  # type: ignore[misc]
         started = time.monotonic()
         first_wait = GREETING_WAIT if limit is None else min(GREETING_WAIT, limit)
         readable, _, _ = select.select([self.sock], [], [], first_wait)
-        if not readable and speaks_tls(self.host, self.port, GREETING_WAIT):
+        if not readable and speaks_tls(self.host, self.port, first_wait):
             raise SilentGreeting(tls=True, waited=time.monotonic() - started)
         self.sock.settimeout(limit)  # the whole timeout for the greeting and CAPABILITY
         try:
